@@ -1,0 +1,1 @@
+"""Provider adapters for telephony. Users normally reach them through ``telephony.connect``."""

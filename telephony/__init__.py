@@ -1,0 +1,76 @@
+"""telephony: one provider-neutral call API in front of telephony vendors.
+
+``telephony.connect("bandwidth", ...)`` or ``telephony.connect("restcomm", ...)`` gives a
+``Client``; ``connect_async`` an ``AsyncClient``. Submodules ``report``, ``sandbox`` and
+``testing`` load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from telephony._adapter import Adapter, Flow
+from telephony._client import AsyncClient, Client
+from telephony._errors import (
+    AuthenticationError,
+    ConflictError,
+    InvalidRequestError,
+    MalformedResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    ProviderError,
+    ProviderServerError,
+    RateLimitedError,
+    TelephonyError,
+    TransportError,
+    UnsafeRedirectError,
+    UnsupportedOperationError,
+    ValidationError,
+)
+from telephony._filters import CallFilter
+from telephony._models import Call, CallStatus, Capabilities, Direction, NewCall, Page
+from telephony._registry import adapter_class, connect, connect_async, providers
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Adapter",
+    "AsyncClient",
+    "AuthenticationError",
+    "Call",
+    "CallFilter",
+    "CallStatus",
+    "Capabilities",
+    "Client",
+    "ConflictError",
+    "Direction",
+    "Flow",
+    "InvalidRequestError",
+    "MalformedResponseError",
+    "NewCall",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "ProviderError",
+    "ProviderServerError",
+    "RateLimitedError",
+    "TelephonyError",
+    "TransportError",
+    "UnsafeRedirectError",
+    "UnsupportedOperationError",
+    "ValidationError",
+    "adapter_class",
+    "connect",
+    "connect_async",
+    "providers",
+]
+
+_LAZY_SUBMODULES = frozenset({"report", "sandbox", "testing", "cli"})
+
+
+def __getattr__(name: str) -> Any:
+    # Keep `import telephony` cheap: these pull in servers, pytest hooks, CSV writers...
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f"telephony.{name}")
+    raise AttributeError(f"module 'telephony' has no attribute {name!r}")

@@ -1,0 +1,156 @@
+"""The error tree. Every error this library raises is a ``TelephonyError``.
+
+::
+
+    TelephonyError
+    ├── ValidationError            bad input, raised before any request is sent (also a ValueError)
+    ├── TransportError             the request could not be completed (connect, read, timeout)
+    ├── ProviderError              the vendor answered with an error status
+    │   ├── InvalidRequestError        400, 405, 415 and the like
+    │   ├── AuthenticationError        401
+    │   ├── PermissionDeniedError      403
+    │   ├── NotFoundError              404 (and Restcomm's 406 for an unknown call)
+    │   ├── ConflictError              409 (and Restcomm's 410 "already completed")
+    │   ├── RateLimitedError           429, with ``retry_after`` in seconds
+    │   └── ProviderServerError        5xx
+    ├── MalformedResponseError     the vendor answered 2xx with something we cannot read
+    ├── UnsupportedOperationError  the provider has no such operation
+    └── UnsafeRedirectError        a paging link points at another origin than the configured one
+
+Messages never contain credentials: the request URL is kept without its userinfo and no header
+is ever copied into an error.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuthenticationError",
+    "ConflictError",
+    "InvalidRequestError",
+    "MalformedResponseError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "ProviderError",
+    "ProviderServerError",
+    "RateLimitedError",
+    "TelephonyError",
+    "TransportError",
+    "UnsafeRedirectError",
+    "UnsupportedOperationError",
+    "ValidationError",
+]
+
+
+class TelephonyError(Exception):
+    """Base class of every error raised by telephony."""
+
+
+class ValidationError(TelephonyError, ValueError):
+    """Input that no vendor would accept; raised before anything is sent.
+
+    ``field`` names the offending argument (e.g. ``"to"``, ``"ring_timeout"``).
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+
+
+class TransportError(TelephonyError):
+    """The request failed below HTTP: connection refused, timeout, broken connection."""
+
+
+class ProviderError(TelephonyError):
+    """The vendor answered with an error status.
+
+    ``code`` is the vendor's own error code or type when it sent one, ``message`` its text,
+    ``body`` the raw answer (text, truncated to a few KiB), ``request_id`` the vendor's
+    error or request id when it sent one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        status_code: int,
+        code: str | None = None,
+        body: str = "",
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(f"{provider} answered {status_code}: {message}")
+        self.provider = provider
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.body = body
+        self.request_id = request_id
+
+
+class InvalidRequestError(ProviderError):
+    """The vendor refused the request as malformed (400, 405, 415, ...)."""
+
+
+class AuthenticationError(ProviderError):
+    """The vendor did not accept the credentials (401)."""
+
+
+class PermissionDeniedError(ProviderError):
+    """The credentials are valid but not allowed to do this (403)."""
+
+
+class NotFoundError(ProviderError):
+    """No such call (404; Restcomm answers 406 for an unknown call)."""
+
+
+class ConflictError(ProviderError):
+    """The call cannot be changed in its current state (409; Restcomm's 410)."""
+
+
+class RateLimitedError(ProviderError):
+    """Too many requests (429). ``retry_after`` is the vendor's wait in seconds, if it said."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        status_code: int,
+        code: str | None = None,
+        body: str = "",
+        request_id: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            provider=provider,
+            status_code=status_code,
+            code=code,
+            body=body,
+            request_id=request_id,
+        )
+        self.retry_after = retry_after
+
+
+class ProviderServerError(ProviderError):
+    """The vendor failed (5xx)."""
+
+
+class MalformedResponseError(TelephonyError):
+    """A successful status with a body we cannot read. ``body`` keeps what was received."""
+
+    def __init__(
+        self, message: str, *, provider: str, status_code: int | None = None, body: str = ""
+    ) -> None:
+        super().__init__(f"{provider}: {message}")
+        self.provider = provider
+        self.status_code = status_code
+        self.body = body
+
+
+class UnsupportedOperationError(TelephonyError):
+    """The provider has no such operation (see ``client.capabilities``)."""
+
+
+class UnsafeRedirectError(TelephonyError):
+    """A next-page link points at another origin; it is refused so credentials stay home."""

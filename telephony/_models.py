@@ -1,0 +1,191 @@
+"""The neutral model: what a call is, whichever vendor carries it."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
+
+import attrs
+
+from telephony._errors import ValidationError
+
+__all__ = ["Call", "CallStatus", "Capabilities", "Direction", "NewCall", "Page"]
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class CallStatus(enum.StrEnum):
+    """Where a call is in its life, the same for every vendor."""
+
+    QUEUED = "queued"
+    RINGING = "ringing"
+    IN_PROGRESS = "in-progress"
+    COMPLETED = "completed"
+    BUSY = "busy"
+    NO_ANSWER = "no-answer"
+    REJECTED = "rejected"
+    CANCELED = "canceled"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+    @property
+    def is_terminal(self) -> bool:
+        """True once the call has ended (UNKNOWN is not known to have ended)."""
+        return self in _TERMINAL
+
+
+_TERMINAL = frozenset(
+    {
+        CallStatus.COMPLETED,
+        CallStatus.BUSY,
+        CallStatus.NO_ANSWER,
+        CallStatus.REJECTED,
+        CallStatus.CANCELED,
+        CallStatus.FAILED,
+    }
+)
+
+
+class Direction(enum.StrEnum):
+    """Who placed the call: the far end (INBOUND), this API, or a dial from a running call."""
+
+    INBOUND = "inbound"
+    OUTBOUND_API = "outbound-api"
+    OUTBOUND_DIAL = "outbound-dial"
+    UNKNOWN = "unknown"
+
+    @property
+    def is_outbound(self) -> bool:
+        return self is Direction.OUTBOUND_API or self is Direction.OUTBOUND_DIAL
+
+
+def _readonly(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    # A view, not a copy: listing builds many calls and must not copy every record.
+    if isinstance(value, MappingProxyType):
+        return value
+    return MappingProxyType(value if isinstance(value, dict) else dict(value))
+
+
+@attrs.frozen(slots=True, repr=False)
+class Call:
+    """One call as the vendor last reported it, in neutral terms.
+
+    Times are timezone-aware UTC; ``duration`` is talk time (answer to end); ``raw`` is the
+    vendor's record as received, for anything the neutral model does not carry.
+    """
+
+    provider: str
+    id: str
+    status: CallStatus
+    vendor_status: str | None = None
+    direction: Direction = Direction.UNKNOWN
+    account_id: str | None = None
+    parent_id: str | None = None
+    from_: str | None = None
+    to: str | None = None
+    disconnect_cause: str | None = None
+    created_at: datetime | None = None
+    started_at: datetime | None = None
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    updated_at: datetime | None = None
+    duration: timedelta | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    answered_by: str | None = None
+    raw: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_readonly, eq=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Call(provider={self.provider!r}, id={self.id!r}, status={self.status.name}, "
+            f"direction={self.direction.name}, from_={self.from_!r}, to={self.to!r}, "
+            f"created_at={self.created_at.isoformat() if self.created_at else None})"
+        )
+
+
+T = TypeVar("T")
+
+
+@attrs.frozen(slots=True)
+class Page(Generic[T]):
+    """One page of results. ``next_cursor`` is a string to store and pass back to ``get_page``;
+    None on the last page. A page can hold fewer items than asked (filters refined on the
+    client) and still have a next page."""
+
+    items: Sequence[T]
+    next_cursor: str | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+@attrs.frozen(slots=True)
+class Capabilities:
+    """What a provider can do beyond the operations every provider has."""
+
+    replace_bxml: bool = False
+    server_side_status_filter: bool = False
+    max_page_size: int | None = None
+
+
+_METHODS = frozenset({"GET", "POST"})
+
+
+def check_url(value: str | None, field: str) -> None:
+    """Raise ValidationError unless ``value`` is None or an absolute http(s) URL."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ValidationError("must be a string URL", field=field)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(f"must be an absolute http(s) URL, got {value!r}", field=field)
+
+
+def check_method(value: str | None, field: str) -> None:
+    if value is not None and value not in _METHODS:
+        raise ValidationError(f"must be 'GET' or 'POST', got {value!r}", field=field)
+
+
+def _check_new_call(instance: NewCall, _attr: Any, _value: Any) -> None:
+    for field in ("to", "from_"):
+        value = getattr(instance, field)
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError("must be a non-empty string", field=field)
+    check_url(instance.answer_url, "answer_url")
+    check_url(instance.fallback_url, "fallback_url")
+    check_url(instance.status_callback_url, "status_callback_url")
+    check_method(instance.answer_method, "answer_method")
+    check_method(instance.fallback_method, "fallback_method")
+    check_method(instance.status_callback_method, "status_callback_method")
+    timeout = instance.ring_timeout
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+    ):
+        raise ValidationError("must be a positive number of seconds", field="ring_timeout")
+
+
+@attrs.frozen(kw_only=True)
+class NewCall:
+    """A call to place. ``options`` carries provider-only options (see each adapter's
+    ``Options`` class, e.g. ``adapters.bandwidth.BandwidthOptions``); an adapter refuses
+    options that belong to another provider."""
+
+    to: str
+    from_: str
+    answer_url: str
+    answer_method: str | None = None
+    fallback_url: str | None = None
+    fallback_method: str | None = None
+    status_callback_url: str | None = None
+    status_callback_method: str | None = None
+    ring_timeout: float | None = None
+    options: object | None = attrs.field(default=None, validator=_check_new_call)
