@@ -96,7 +96,6 @@ def _http_kwargs(adapter: Adapter, timeout: float | httpx.Timeout | None) -> dic
         "timeout": timeout,
         "follow_redirects": False,  # a redirect could carry our credentials elsewhere
         "headers": {"User-Agent": USER_AGENT},
-        "trust_env": False,
     }
 
 
