@@ -67,6 +67,10 @@ class Adapter(abc.ABC):
         raise UnsupportedOperationError(f"{self.name} has no replace_bxml operation")
         yield  # pragma: no cover - makes this a generator like the real ones
 
+    def default_transport(self) -> httpx.MockTransport | None:
+        """The transport a client uses when given none (the fake provider's in-memory one)."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional hook, not abstract
         """Release what the adapter holds (nothing by default)."""
 

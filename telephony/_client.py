@@ -113,6 +113,7 @@ class Client(_BaseClient):
         backoff: float = 0.5,
     ) -> None:
         super().__init__(adapter, max_retries=max_retries, backoff=backoff)
+        transport = transport or adapter.default_transport()
         self._http = httpx.Client(transport=transport, **_http_kwargs(adapter, timeout))
 
     def __enter__(self) -> Self:
@@ -241,6 +242,7 @@ class AsyncClient(_BaseClient):
         backoff: float = 0.5,
     ) -> None:
         super().__init__(adapter, max_retries=max_retries, backoff=backoff)
+        transport = transport or adapter.default_transport()
         self._http = httpx.AsyncClient(transport=transport, **_http_kwargs(adapter, timeout))
 
     async def __aenter__(self) -> Self:
