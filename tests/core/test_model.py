@@ -1,0 +1,172 @@
+"""The neutral model, filters, cursors, times and the registry."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+import telephony
+from telephony import Call, CallFilter, CallStatus, Direction, NewCall
+from telephony._cursor import decode_cursor, encode_cursor
+from telephony._retry import parse_retry_after
+from telephony._times import parse_datetime, parse_iso
+
+
+def test_public_names_are_sorted_and_present() -> None:
+    assert telephony.__all__ == sorted(telephony.__all__)
+    for name in telephony.__all__:
+        assert hasattr(telephony, name)
+
+
+def test_terminal_and_outbound() -> None:
+    assert {s for s in CallStatus if s.is_terminal} == {
+        CallStatus.COMPLETED,
+        CallStatus.BUSY,
+        CallStatus.NO_ANSWER,
+        CallStatus.REJECTED,
+        CallStatus.CANCELED,
+        CallStatus.FAILED,
+    }
+    assert {d for d in Direction if d.is_outbound} == {
+        Direction.OUTBOUND_API,
+        Direction.OUTBOUND_DIAL,
+    }
+    assert str(CallStatus.IN_PROGRESS) == "in-progress"
+
+
+def test_call_is_frozen_and_raw_read_only() -> None:
+    call = Call(provider="p", id="1", status=CallStatus.QUEUED, raw={"a": {"b": 1}})
+    with pytest.raises(AttributeError):
+        call.id = "2"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        call.raw["a"] = 2  # type: ignore[index]
+    assert "raw" not in repr(call)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"to": ""}, "to"),
+        ({"from_": "   "}, "from_"),
+        ({"answer_url": "app.example/x"}, "answer_url"),
+        ({"answer_url": "file:///etc/passwd"}, "answer_url"),
+        ({"status_callback_url": "https://"}, "status_callback_url"),
+        ({"answer_method": "get"}, "answer_method"),
+        ({"ring_timeout": 0}, "ring_timeout"),
+        ({"ring_timeout": True}, "ring_timeout"),
+    ],
+)
+def test_new_call_checks_what_every_vendor_shares(kwargs: dict[str, object], field: str) -> None:
+    base: dict[str, object] = {
+        "to": "+15551234567",
+        "from_": "+15557654321",
+        "answer_url": "https://app.example/answer",
+    }
+    with pytest.raises(telephony.ValidationError) as info:
+        NewCall(**{**base, **kwargs})  # type: ignore[arg-type]
+    assert info.value.field == field
+
+
+def test_filter_matches_neutral_meaning() -> None:
+    t0 = datetime(2024, 1, 1, 12, tzinfo=UTC)
+    call = Call(
+        provider="p", id="1", status=CallStatus.BUSY, to="+1555", from_="+1666", started_at=t0
+    )
+    assert CallFilter.build(to="+1555", status=["busy", CallStatus.FAILED]).matches(call)
+    assert not CallFilter.build(to="555").matches(call)  # exact, not suffix
+    assert CallFilter.build(started_after=t0, started_before=t0).matches(call)  # inclusive
+    est = timezone(timedelta(hours=-5))
+    assert not CallFilter.build(started_after=datetime(2024, 1, 1, 8, tzinfo=est)).matches(call)
+    assert not CallFilter.build(started_after=t0).matches(
+        Call(provider="p", id="2", status=CallStatus.QUEUED)
+    )
+
+
+def test_filter_round_trips_through_json() -> None:
+    built = CallFilter.build(
+        to="+1",
+        from_="+2",
+        status=CallStatus.COMPLETED,
+        parent_id="x",
+        started_after=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+    assert CallFilter.from_json(built.to_json()) == built
+    with pytest.raises(telephony.ValidationError):
+        CallFilter.build(
+            started_after=datetime(2024, 2, 1, tzinfo=UTC),
+            started_before=datetime(2024, 1, 1, tzinfo=UTC),
+        )
+
+
+def test_cursor_round_trip_and_tampering() -> None:
+    cursor = encode_cursor("bandwidth", {"url": "https://x/y"})
+    assert decode_cursor("bandwidth", cursor)["url"] == "https://x/y"
+    with pytest.raises(telephony.ValidationError, match="restcomm"):
+        decode_cursor("restcomm", cursor)
+    with pytest.raises(telephony.ValidationError):
+        decode_cursor("bandwidth", cursor[:-3] + "!!!")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2022-06-16T13:15:18.126Z", datetime(2022, 6, 16, 13, 15, 18, 126000, tzinfo=UTC)),
+        ("2013-10-18T04:49:45.942-06:00", datetime(2013, 10, 18, 10, 49, 45, 942000, tzinfo=UTC)),
+        ("Fri, 5 Jul 2013 22:15:53 +0000", datetime(2013, 7, 5, 22, 15, 53, tzinfo=UTC)),
+        ("Thu, 28 Jun 2018 16:56:33 +0300", datetime(2018, 6, 28, 13, 56, 33, tzinfo=UTC)),
+        ("2022-06-16T13:15:18", datetime(2022, 6, 16, 13, 15, 18, tzinfo=UTC)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_times_become_utc(text: str | None, expected: datetime | None) -> None:
+    parsed = parse_datetime(text)
+    assert parsed == expected
+    if parsed is not None:
+        assert parsed.utcoffset() == timedelta(0)
+
+
+def test_parse_iso_rejects_junk() -> None:
+    with pytest.raises(ValueError, match="Invalid isoformat"):
+        parse_iso("yesterday")
+
+
+def test_retry_after_forms() -> None:
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+    assert parse_retry_after("120") == 120
+    assert parse_retry_after("Mon, 01 Jan 2024 00:00:30 GMT", now=now) == 30
+    assert parse_retry_after("Sun, 31 Dec 2023 00:00:00 GMT", now=now) == 0
+    assert parse_retry_after("string") is None
+    assert parse_retry_after("-5") == 0
+
+
+def test_import_is_lazy() -> None:
+    code = (
+        "import sys, telephony; "
+        "heavy = [m for m in ('adapters.bandwidth', 'adapters.restcomm', 'xmltodict', 'cattrs',"
+        " 'telephony.sandbox', 'telephony.report', 'telephony.testing', 'pytest') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_providers_and_entry_point_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert {"bandwidth", "restcomm", "fake"} <= set(telephony.providers())
+
+    class FakeEntryPoint:
+        name = "acme"
+
+        def load(self) -> type:
+            from telephony.testing import FakeAdapter
+
+            return FakeAdapter
+
+    import telephony._registry as registry
+
+    monkeypatch.setattr(registry, "entry_points", lambda group: [FakeEntryPoint()])
+    assert "acme" in telephony.providers()
+    assert telephony.adapter_class("acme").__name__ == "FakeAdapter"
