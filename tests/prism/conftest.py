@@ -6,14 +6,12 @@ Node.js and npm must be on PATH: without them these tests fail (they are not ski
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.prism.harness import SPEC, PrismServer, install_prism, running_prism
-
-ProxyFactory = Callable[[str], PrismServer]
+from tests.prism.harness import SPEC, PrismServer, ProxyFactory, install_prism, running_prism
 
 
 @pytest.fixture
@@ -50,9 +48,10 @@ def prism_proxy(
     started: dict[str, PrismServer] = {}
 
     def start(upstream: str) -> PrismServer:
+        upstream = upstream.rstrip("/")
         if upstream not in started:
             server = PrismServer(
-                args=["proxy", str(SPEC), upstream.rstrip("/"), "--errors"],
+                args=["proxy", str(SPEC), upstream, "--errors"],
                 log_path=logs / f"proxy-{len(started)}.log",
             )
             server.start(node, entry)

@@ -17,7 +17,7 @@ import socket
 import ssl
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,12 @@ __all__ = [
     "AsyncRecordingTransport",
     "Exchange",
     "PrismServer",
+    "ProxyFactory",
     "RecordingTransport",
     "assert_no_violations",
+    "free_port",
     "install_prism",
+    "running_prism",
     "violations",
 ]
 
@@ -224,6 +227,10 @@ class PrismServer:
                     f"port {self.port} still open after Prism (pid {process.pid}) stopped"
                 )
             time.sleep(0.1)
+
+
+# What the ``prism_proxy`` fixture gives: upstream base URL in, running validating proxy out.
+ProxyFactory = Callable[[str], PrismServer]
 
 
 @contextlib.contextmanager
