@@ -1,0 +1,359 @@
+"""The Restcomm-Connect adapter (sans-IO flows; see telephony._adapter).
+
+Restcomm speaks form posts and XML at ``{base_url}/2012-04-24/Accounts/{AccountSid}/Calls``,
+with HTTP Basic auth (Account SID, auth token).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from datetime import UTC, timedelta
+from typing import Any, ClassVar
+
+import httpx
+
+from adapters.restcomm._normalize import PROVIDER, call_from_record
+from adapters.restcomm._options import RestcommCallUpdate, RestcommOptions
+from adapters.restcomm._wire import CreateCallForm, ModifyCallForm, make_converter
+from adapters.restcomm._xml import UnreadableXMLError, decode_body, find_elements, parse_xml
+from telephony._adapter import Adapter, Flow
+from telephony._cursor import decode_cursor, encode_cursor
+from telephony._errors import (
+    ConflictError,
+    MalformedResponseError,
+    NotFoundError,
+    ProviderError,
+    ValidationError,
+)
+from telephony._filters import CallFilter
+from telephony._http import body_text, provider_error
+from telephony._models import (
+    Call,
+    CallStatus,
+    Capabilities,
+    NewCall,
+    Page,
+    check_method,
+    check_url,
+)
+from telephony._retry import RetryMode, with_retry_mode
+
+__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "RestcommAdapter"]
+
+API_VERSION = "2012-04-24"
+# The server's own default is 50 and it has no maximum; 100 halves the round trips of a long
+# export, and answers stay far below the XML size limit even at MAX_PAGE_SIZE (~1.5 KiB a call).
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+# What Restcomm dials: E.164, plain digits (short codes, extensions), a registered client, or a
+# SIP URI.
+_ADDRESS = re.compile(r"\+[1-9][0-9]{1,14}|[0-9]{1,32}|client:[^\s:@/]+|sips?:[^\s@]+@[^\s@]+")
+# Ids go into the URL path: nothing that could change it (no '/', '?', '#', and no '.', which
+# would pick another format, as in ``CA....json``).
+_PATH_SAFE = re.compile(r"[A-Za-z0-9_-]{1,128}")
+_MESSAGE = re.compile(r"<Message>(.*?)</Message>", re.DOTALL)
+_XML_ACCEPT = {"Accept": "application/xml"}
+_NOT_ANSWERED_YET = frozenset({CallStatus.QUEUED, CallStatus.RINGING})
+# Restcomm sends most errors with an empty body; say what its status means there.
+_EMPTY_BODY_MESSAGE = {
+    400: "the server refused the request (it gave no detail)",
+    401: "authentication failed: check account_sid and auth_token",
+    403: "this account may not do that, or is not active",
+    404: "not found",
+    406: "no call with this SID",
+    410: "the call is already over",
+}
+_ERROR_CLASS: dict[int, type[ProviderError]] = {406: NotFoundError, 410: ConflictError}
+
+
+def _check_address(value: str, field: str) -> None:
+    if not _ADDRESS.fullmatch(value):
+        raise ValidationError(
+            "must be an E.164 number (+15551234567), digits, client:NAME or a SIP URI "
+            f"(sip:user@host); got {value!r}",
+            field=field,
+        )
+
+
+def _check_sid(call_id: str) -> None:
+    if not isinstance(call_id, str) or not _PATH_SAFE.fullmatch(call_id):
+        raise ValidationError("must be a Restcomm call SID (CA... or ID...-CA...)", field="call_id")
+
+
+def _check_page_size(page_size: object, field: str = "page_size") -> int:
+    if isinstance(page_size, bool) or not isinstance(page_size, int):
+        raise ValidationError(f"must be a whole number from 1 to {MAX_PAGE_SIZE}", field=field)
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValidationError(f"must be a whole number from 1 to {MAX_PAGE_SIZE}", field=field)
+    return page_size
+
+
+def _error(response: httpx.Response) -> ProviderError:
+    """The neutral error for an error answer: empty, plain text, or a ``<Message>`` XML body
+    (built by the server without escaping, so found with a pattern, not a parser)."""
+    status = response.status_code
+    text = decode_body(response.content[:65536])
+    message = None
+    found = _MESSAGE.search(text)
+    if found:
+        message = html.unescape(found.group(1)).strip()[:300]
+    elif text.strip() and not text.lstrip().startswith("<"):
+        message = text.strip().splitlines()[0][:300]
+    if not message:
+        message = _EMPTY_BODY_MESSAGE.get(status) or response.reason_phrase or f"HTTP {status}"
+    return provider_error(
+        response, provider=PROVIDER, message=message, error_class=_ERROR_CLASS.get(status)
+    )
+
+
+def _checked(response: httpx.Response, *ok: int) -> httpx.Response:
+    if response.status_code not in ok:
+        raise _error(response)
+    return response
+
+
+def _malformed(message: str, response: httpx.Response) -> MalformedResponseError:
+    return MalformedResponseError(
+        message, provider=PROVIDER, status_code=response.status_code, body=body_text(response)
+    )
+
+
+class RestcommAdapter(Adapter):
+    """Restcomm-Connect ``Calls``: ``telephony.connect("restcomm", base_url=..., account_sid=...,
+    auth_token=...)``. ``base_url`` is the server's Restcomm root, e.g.
+    ``https://host/restcomm``."""
+
+    name: ClassVar[str] = PROVIDER
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        replace_bxml=False, server_side_status_filter=False, max_page_size=MAX_PAGE_SIZE
+    )
+
+    def __init__(self, *, base_url: str, account_sid: str, auth_token: str) -> None:
+        check_url(base_url, "base_url")
+        if not isinstance(account_sid, str) or not _PATH_SAFE.fullmatch(account_sid):
+            raise ValidationError("must be your Restcomm Account SID (AC...)", field="account_sid")
+        if not isinstance(auth_token, str) or not auth_token:
+            raise ValidationError("must be your Restcomm auth token", field="auth_token")
+        self.account_sid = account_sid
+        self.base_url = httpx.URL(base_url.rstrip("/") + "/")
+        self.auth = httpx.BasicAuth(account_sid, auth_token)
+        self._calls_url = self.base_url.join(f"{API_VERSION}/Accounts/{account_sid}/Calls")
+        self._converter = make_converter()
+
+    def __repr__(self) -> str:
+        return f"RestcommAdapter(account_sid={self.account_sid!r}, base_url={str(self.base_url)!r})"
+
+    # -- reading answers ---------------------------------------------------------------------
+
+    def _call_url(self, call_id: str) -> httpx.URL:
+        return self._calls_url.copy_with(path=f"{self._calls_url.path}/{call_id}")
+
+    def _document(self, response: httpx.Response) -> dict[str, Any]:
+        try:
+            return parse_xml(response.content)
+        except UnreadableXMLError as exc:
+            raise _malformed(str(exc), response) from None
+
+    def _to_call(self, record: Any, response: httpx.Response) -> Call:
+        try:
+            if not isinstance(record, dict):
+                raise TypeError("the Call element has no fields")
+            return call_from_record(record)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise _malformed(
+                f"unreadable Call element ({type(exc).__name__}: {exc})", response
+            ) from None
+
+    def _one_call(self, response: httpx.Response) -> Call:
+        records = find_elements(self._document(response), "Call")
+        if not records or len(records) != 1:
+            raise _malformed("expected one Call element in the answer", response)
+        return self._to_call(records[0], response)
+
+    def _page_records(self, response: httpx.Response) -> list[Any]:
+        document = self._document(response)
+        containers = find_elements(document, "Calls")
+        if containers is None:
+            records = find_elements(document, "Call")  # a root without the Calls wrapper
+            if records is None:
+                raise _malformed("no Calls element in the list answer", response)
+            return records
+        container = containers[0]
+        if container is None:
+            return []
+        if not isinstance(container, dict):
+            raise _malformed("the Calls element holds no Call elements", response)
+        records = container.get("Call")
+        return records if isinstance(records, list) else []
+
+    # -- create ------------------------------------------------------------------------------
+
+    def create_call(self, new_call: NewCall) -> Flow[Call]:
+        if not isinstance(new_call, NewCall):
+            raise ValidationError("must be a telephony.NewCall", field="new_call")
+        form = self._create_form(new_call)  # validates before the flow starts
+        return self._create(form)
+
+    def _create_form(self, new_call: NewCall) -> dict[str, str]:
+        options = new_call.options
+        if options is None:
+            options = RestcommOptions()
+        elif not isinstance(options, RestcommOptions):
+            raise ValidationError(
+                f"Restcomm takes RestcommOptions, not {type(options).__name__}", field="options"
+            )
+        options.check()
+        _check_address(new_call.to, "to")
+        _check_address(new_call.from_, "from_")
+        # Restcomm's Timeout is whole seconds: round up, never ring shorter than asked.
+        timeout = None if new_call.ring_timeout is None else math.ceil(new_call.ring_timeout)
+        form = CreateCallForm(
+            from_=new_call.from_,
+            to=new_call.to,
+            url=new_call.answer_url,
+            method=new_call.answer_method,
+            fallback_url=new_call.fallback_url,
+            fallback_method=new_call.fallback_method,
+            status_callback=new_call.status_callback_url,
+            status_callback_method=new_call.status_callback_method,
+            status_callback_event=options.status_callback_event(),
+            timeout=timeout,
+            username=options.username,
+            password=options.password,
+        )
+        result: dict[str, str] = self._converter.unstructure(form)
+        return result
+
+    def _create(self, form: dict[str, str]) -> Flow[Call]:
+        request = httpx.Request("POST", self._calls_url, data=form, headers=_XML_ACCEPT)
+        response = yield with_retry_mode(request, RetryMode.CREATE)
+        # Restcomm answers 200 (not 201) with the new call in its first state.
+        return self._one_call(_checked(response, 200, 201))
+
+    # -- read --------------------------------------------------------------------------------
+
+    def get_call(self, call_id: str) -> Flow[Call]:
+        _check_sid(call_id)
+        return self._get(call_id)
+
+    def _get(self, call_id: str) -> Flow[Call]:
+        response = yield httpx.Request("GET", self._call_url(call_id), headers=_XML_ACCEPT)
+        return self._one_call(_checked(response, 200))
+
+    # -- modify ------------------------------------------------------------------------------
+
+    def _modify(self, call_id: str, form: ModifyCallForm) -> Flow[None]:
+        request = httpx.Request(
+            "POST",
+            self._call_url(call_id),
+            data=self._converter.unstructure(form),
+            headers=_XML_ACCEPT,
+        )
+        _checked((yield with_retry_mode(request, RetryMode.UPDATE)), 200, 204)
+        # The answer shows the call as it was before this change: it is deliberately not read.
+
+    def hangup(self, call_id: str) -> Flow[None]:
+        """Cancel the call if it is not answered yet, hang it up if it is. Restcomm needs to be
+        told which (``Status=canceled`` / ``Status=completed``), so the call is read first. A
+        call that is already over answers 410, a ConflictError."""
+        _check_sid(call_id)
+        return self._hangup(call_id)
+
+    def _hangup(self, call_id: str) -> Flow[None]:
+        call = yield from self._get(call_id)
+        status = "canceled" if call.status in _NOT_ANSWERED_YET else "completed"
+        yield from self._modify(call_id, ModifyCallForm(status=status))
+
+    def redirect(self, call_id: str, url: str, *, method: str = "POST") -> Flow[None]:
+        """Fetch new RCML from ``url``. Restcomm unmutes a muted call on any change sent
+        without ``Mute=true``: use ``adapters.restcomm.modify_call`` with ``mute=True`` to
+        keep a muted call muted."""
+        _check_sid(call_id)
+        check_url(url, "url")
+        check_method(method, "method")
+        return self._modify(call_id, ModifyCallForm(url=url, method=method))
+
+    def modify(self, call_id: str, update: RestcommCallUpdate) -> Flow[None]:
+        """Vendor-only: a Restcomm live-call change (Mute, MoveConnectedCallLeg, redirect with
+        fallbacks). Drive it with ``adapters.restcomm.modify_call`` (or ``modify_call_async``).
+        """
+        _check_sid(call_id)
+        if not isinstance(update, RestcommCallUpdate):
+            raise ValidationError("must be a RestcommCallUpdate", field="update")
+        update.check()
+        form = ModifyCallForm(
+            url=update.url,
+            method=update.method,
+            fallback_url=update.fallback_url,
+            fallback_method=update.fallback_method,
+            status_callback=update.status_callback_url,
+            status_callback_method=update.status_callback_method,
+            mute=update.mute,
+            move_connected_call_leg=update.move_connected_call_leg,
+        )
+        return self._modify(call_id, form)
+
+    # -- paging ------------------------------------------------------------------------------
+
+    def get_page(
+        self, *, cursor: str | None, page_size: int | None, filters: CallFilter
+    ) -> Flow[Page[Call]]:
+        """Restcomm's page links drop the filters and its counts are wrong (see the package
+        README), so the cursor counts pages itself: page number, page size and filters."""
+        if cursor is None:
+            size = DEFAULT_PAGE_SIZE if page_size is None else _check_page_size(page_size)
+            return self._page(0, size, filters)
+        state = decode_cursor(PROVIDER, cursor)
+        number, stored_size = state.get("page"), state.get("size")
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            raise ValidationError("is not a Restcomm cursor", field="cursor")
+        size = _check_page_size(stored_size, "cursor")
+        if page_size is not None and page_size != size:
+            raise ValidationError(
+                f"a cursor keeps the page size it was made with ({size})", field="page_size"
+            )
+        filter_state = state.get("f", {})
+        if not isinstance(filter_state, dict):
+            raise ValidationError("is not a Restcomm cursor", field="cursor")
+        return self._page(number, size, CallFilter.from_json(filter_state))
+
+    def _list_params(self, filters: CallFilter, number: int, size: int) -> dict[str, str]:
+        # The server narrows, the client decides (CallFilter.matches): To/From are suffix
+        # matches there, StartTime takes whole days in the server's own time zone.
+        params: dict[str, str] = {}
+        if filters.to is not None:
+            params["To"] = filters.to
+        if filters.from_ is not None:
+            params["From"] = filters.from_
+        if filters.parent_id is not None:
+            params["ParentCallSid"] = filters.parent_id
+        if filters.started_after is not None:
+            # One day early covers any server offset (-12:00 to +14:00).
+            day = filters.started_after.astimezone(UTC).date() - timedelta(days=1)
+            params["StartTime"] = day.isoformat()
+        # Not sent: Status (stored in mixed case and matched case-sensitively, and one neutral
+        # status is several raw values) and EndTime (it filters on the call's end, so it
+        # would drop calls still in progress or that ended after the bound).
+        params["Page"] = str(number)
+        params["PageSize"] = str(size)
+        return params
+
+    def _page(self, number: int, size: int, filters: CallFilter) -> Flow[Page[Call]]:
+        url = self._calls_url.copy_with(params=self._list_params(filters, number, size))
+        response = yield httpx.Request("GET", url, headers=_XML_ACCEPT)
+        if response.status_code == 400 and number > 0:
+            return Page(items=[])  # how the server says "past the last page"
+        records = self._page_records(_checked(response, 200))
+        calls = [self._to_call(record, response) for record in records]
+        if not filters.is_empty:
+            calls = [call for call in calls if filters.matches(call)]
+        next_cursor = None
+        # The server's numpages/total/nextpageuri are wrong or lossy: a full page is the
+        # only sign that another may follow.
+        if len(records) >= size:
+            state = {"page": number + 1, "size": size, "f": filters.to_json()}
+            next_cursor = encode_cursor(PROVIDER, state)
+        return Page(items=calls, next_cursor=next_cursor)

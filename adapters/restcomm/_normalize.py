@@ -1,0 +1,154 @@
+"""Restcomm ``<Call>`` records (as xmltodict gives them) to neutral ``Call`` objects: the
+listing hot path, one plain function per record and no intermediate object.
+
+Choices, where Restcomm does not say directly:
+
+- ``status``: the raw value lower-cased with ``_`` read as ``-`` (real servers mix ``BUSY``,
+  ``IN_PROGRESS``, ``NO_ANSWER`` with ``completed``); ``wait-for-answer`` is RINGING and
+  ``not-found`` FAILED; anything else is UNKNOWN with the raw value in ``vendor_status``.
+- ``direction``: the same folding; ``Client-To-Client`` (one registered client calling another)
+  is INBOUND.
+- ``created_at`` is ``DateCreated``, ``updated_at`` ``DateUpdated``, ``started_at``
+  ``StartTime``, ``ended_at`` ``EndTime``; both date formats (RFC 2822 and ISO 8601, any offset)
+  become UTC.
+- ``duration`` is ``Duration`` (talk time, whole seconds) when the call was answered: status
+  COMPLETED, or any ``Duration`` above zero. Otherwise None: the server writes ``0`` for calls
+  that never connected (busy, no-answer, canceled, failed) and for calls not over yet.
+- ``answered_at``: Restcomm has no answer time. It is derived as ``EndTime - Duration`` when
+  ``Duration`` is above zero (to the second, as ``Duration`` is whole seconds), and never earlier
+  than ``StartTime``. With ``Duration`` 0 or missing it is None: a COMPLETED call still counts
+  as answered in reports.
+- ``price`` is ``Price`` as a Decimal with ``PriceUnit`` as ``currency``; no ``disconnect_cause``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from telephony._models import Call, CallStatus, Direction
+from telephony._times import parse_datetime
+
+__all__ = ["PROVIDER", "call_from_record", "direction_of", "status_of"]
+
+PROVIDER = "restcomm"
+
+_STATUS = {
+    "queued": CallStatus.QUEUED,
+    "ringing": CallStatus.RINGING,
+    "wait-for-answer": CallStatus.RINGING,
+    "in-progress": CallStatus.IN_PROGRESS,
+    "completed": CallStatus.COMPLETED,
+    "busy": CallStatus.BUSY,
+    "no-answer": CallStatus.NO_ANSWER,
+    "canceled": CallStatus.CANCELED,
+    "failed": CallStatus.FAILED,
+    "not-found": CallStatus.FAILED,
+}
+_DIRECTION = {
+    "inbound": Direction.INBOUND,
+    "outbound-api": Direction.OUTBOUND_API,
+    "outbound-dial": Direction.OUTBOUND_DIAL,
+    "client-to-client": Direction.INBOUND,
+}
+
+
+def _fold(value: str) -> str:
+    return value.strip().lower().replace("_", "-")
+
+
+# The exact raw spellings seen on the wire resolve with one lookup; others are folded first.
+_STATUS_RAW = {raw: status for key, status in _STATUS.items() for raw in (key, key.upper())}
+_STATUS_RAW |= {key.upper().replace("-", "_"): status for key, status in _STATUS.items()}
+_DIRECTION_RAW = {"Client-To-Client": Direction.INBOUND, **_DIRECTION}
+
+
+def status_of(raw: str | None) -> CallStatus:
+    if raw is None:
+        return CallStatus.UNKNOWN
+    status = _STATUS_RAW.get(raw)
+    if status is None:
+        status = _STATUS.get(_fold(raw), CallStatus.UNKNOWN)
+    return status
+
+
+def direction_of(raw: str | None) -> Direction:
+    if raw is None:
+        return Direction.UNKNOWN
+    direction = _DIRECTION_RAW.get(raw)
+    if direction is None:
+        direction = _DIRECTION.get(_fold(raw), Direction.UNKNOWN)
+    return direction
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"expected text, got {type(value).__name__}")
+
+
+def _moment(value: Any) -> datetime | None:
+    if value is None or value == "null":
+        return None
+    return parse_datetime(_text(value))
+
+
+def _seconds(value: Any) -> int | None:
+    if value is None or value == "null":
+        return None
+    return int(_text(value))  # type: ignore[arg-type]
+
+
+def _price(value: Any) -> Decimal | None:
+    if value is None or value == "null":
+        return None
+    try:
+        return Decimal(_text(value))  # type: ignore[arg-type]
+    except InvalidOperation:
+        raise ValueError(f"Price is not a decimal: {value!r}") from None
+
+
+def call_from_record(record: Mapping[str, Any]) -> Call:
+    """One ``<Call>`` element (a dict from xmltodict) as a ``Call``. Raises KeyError,
+    TypeError or ValueError on a record that is not one; callers turn those into
+    MalformedResponseError."""
+    get = record.get
+    sid = record["Sid"]
+    if not isinstance(sid, str) or not sid:
+        raise ValueError("Sid is empty")
+    raw_status = _text(get("Status"))
+    status = status_of(raw_status)
+    started = _moment(get("StartTime"))
+    ended = _moment(get("EndTime"))
+    seconds = _seconds(get("Duration"))
+    duration = answered = None
+    if seconds is not None and (seconds > 0 or status is CallStatus.COMPLETED):
+        duration = timedelta(seconds=seconds)
+        if seconds > 0 and ended is not None:
+            answered = ended - duration
+            if started is not None and answered < started:
+                answered = started  # Duration is whole seconds; never before the start
+    price = _price(get("Price"))
+    return Call(
+        provider=PROVIDER,
+        id=sid,
+        status=status,
+        vendor_status=raw_status,
+        direction=direction_of(_text(get("Direction"))),
+        account_id=_text(get("AccountSid")),
+        parent_id=_text(get("ParentCallSid")),
+        from_=_text(get("From")),
+        to=_text(get("To")),
+        created_at=_moment(get("DateCreated")),
+        started_at=started,
+        answered_at=answered,
+        ended_at=ended,
+        updated_at=_moment(get("DateUpdated")),
+        duration=duration,
+        price=price,
+        currency=_text(get("PriceUnit")),
+        answered_by=_text(get("AnsweredBy")),
+        raw=record,
+    )

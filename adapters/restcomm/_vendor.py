@@ -1,0 +1,36 @@
+"""Vendor-only operations: reach Restcomm features the neutral API has no words for, through
+a client made by ``telephony.connect("restcomm", ...)``. Code that calls these is Restcomm
+code; portable code sticks to the client's own methods."""
+
+from __future__ import annotations
+
+from adapters.restcomm._adapter import RestcommAdapter
+from adapters.restcomm._options import RestcommCallUpdate
+from telephony._client import AsyncClient, Client
+from telephony._errors import ValidationError
+
+__all__ = ["modify_call", "modify_call_async"]
+
+
+def _restcomm(client: Client | AsyncClient) -> RestcommAdapter:
+    adapter = getattr(client, "adapter", None)
+    if not isinstance(adapter, RestcommAdapter):
+        raise ValidationError(
+            "is not a Restcomm client (telephony.connect('restcomm', ...))", field="client"
+        )
+    return adapter
+
+
+def modify_call(client: Client, *, call_id: str, update: RestcommCallUpdate) -> None:
+    """Vendor-only (Restcomm): apply ``update`` (mute, move the connected leg, redirect with
+    fallbacks) to a live call. Returns None: call ``client.get_call`` for the state after."""
+    flow = _restcomm(client).modify(call_id, update)
+    client._run(flow)
+
+
+async def modify_call_async(
+    client: AsyncClient, *, call_id: str, update: RestcommCallUpdate
+) -> None:
+    """``modify_call`` for an ``AsyncClient``."""
+    flow = _restcomm(client).modify(call_id, update)
+    await client._run(flow)
