@@ -1,0 +1,38 @@
+"""Reporting over calls from any number of providers, as one data set.
+
+``merge`` / ``amerge`` join call streams in creation order; ``summarize`` / ``asummarize`` give a
+``Report`` (``overall`` and per-group ``Summary``: attempts, answered, ASR, NER, ACD, talk time,
+counts, cost) in one streaming pass; ``write_csv`` / ``write_jsonl`` export normalized calls;
+``format_table`` renders a report for a terminal. Definitions and sources: README.md here.
+"""
+
+from __future__ import annotations
+
+from telephony.report._export import COLUMNS, export_record, write_csv, write_jsonl
+from telephony.report._merge import amerge, creation_order, merge
+from telephony.report._summary import (
+    GroupBy,
+    Report,
+    Summary,
+    asummarize,
+    call_day,
+    summarize,
+)
+from telephony.report._table import format_table
+
+__all__ = [
+    "COLUMNS",
+    "GroupBy",
+    "Report",
+    "Summary",
+    "amerge",
+    "asummarize",
+    "call_day",
+    "creation_order",
+    "export_record",
+    "format_table",
+    "merge",
+    "summarize",
+    "write_csv",
+    "write_jsonl",
+]

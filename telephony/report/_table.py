@@ -1,0 +1,96 @@
+"""A report as a plain text table, for terminals."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from datetime import timedelta
+
+from telephony.report._summary import Report, Summary, currency_label, key_value
+
+__all__ = ["format_table"]
+
+_FIGURES = (
+    "calls",
+    "attempts",
+    "answered",
+    "ASR",
+    "NER",
+    "ACD",
+    "talk time",
+    "in progress",
+    "unknown",
+    "cost",
+)
+
+
+def format_ratio(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{ratio * 100:.1f}%"
+
+
+def format_span(span: timedelta | None) -> str:
+    """``H:MM:SS`` rounded to the second (hours may exceed 24); "-" for None."""
+    if span is None:
+        return "-"
+    total = round(span.total_seconds())
+    sign = "-" if total < 0 else ""
+    hours, rest = divmod(abs(total), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+
+
+def _cost(summary: Summary) -> str:
+    if not summary.cost:
+        return "-"
+    items = sorted(summary.cost.items(), key=lambda item: (item[0] is None, item[0] or ""))
+    return " ".join(f"{amount} {currency_label(currency)}" for currency, amount in items)
+
+
+def _figures(summary: Summary) -> list[str]:
+    return [
+        str(summary.calls),
+        str(summary.attempts),
+        str(summary.answered),
+        format_ratio(summary.asr),
+        format_ratio(summary.ner),
+        format_span(summary.acd),
+        format_span(summary.talk_time),
+        str(summary.in_progress),
+        str(summary.unknown),
+        _cost(summary),
+    ]
+
+
+def _label(value: Hashable) -> str:
+    shown = key_value(value)
+    return "(none)" if shown is None else str(shown)
+
+
+def format_table(report: Report) -> str:
+    """One row per group (sorted by key) then an ``(all)`` row, columns aligned: group values
+    left, figures right. Ratios in percent, ACD and talk time as H:MM:SS, "-" where a figure is
+    undefined. Ends with a newline."""
+    group_columns = list(report.group_by) or ["group"]
+    header = [*group_columns, *_FIGURES]
+    rows: list[list[str]] = [
+        [*(_label(value) for value in key), *_figures(summary)]
+        for key, summary in report.sorted_groups()
+    ]
+    overall = ["(all)", *([""] * (len(group_columns) - 1)), *_figures(report.overall)]
+    rows.append(overall)
+    left = len(group_columns)
+    return _render(header, rows, left_aligned=left)
+
+
+def _render(header: Sequence[str], rows: Sequence[Sequence[str]], *, left_aligned: int) -> str:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            cell.ljust(width) if i < left_aligned else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    body = [line(row) for row in rows]
+    return "\n".join([line(header), rule, *body[:-1], rule, body[-1]]) + "\n"
