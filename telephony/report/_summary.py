@@ -5,12 +5,14 @@ Definitions and their sources are in this package's README.md.
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections import Counter
 from collections.abc import AsyncIterable, Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -264,25 +266,33 @@ class Report:
     only with the number of groups.
     """
 
-    __slots__ = ("_key", "group_by", "groups", "overall")
+    __slots__ = ("_key", "_tallies", "group_by")
 
     def __init__(self, *, group_by: GroupBy | Sequence[GroupBy] = ("provider",)) -> None:
         names, key = _grouping(group_by)
         self.group_by: tuple[str, ...] = names
-        self._key: Callable[[Call], tuple[Hashable, ...]] | None = key if names else None
-        self.overall = Summary()
-        self.groups: dict[tuple[Hashable, ...], Summary] = {}
+        self._key: Callable[[Call], tuple[Hashable, ...]] = key if names else _no_group
+        # Each call is counted once, in its group; ``overall`` is the sum of the groups, made
+        # when asked for. Without a grouping, everything is in the one group ().
+        self._tallies: dict[tuple[Hashable, ...], Summary] = {}
+
+    @property
+    def overall(self) -> Summary:
+        """The summary of every call (a new object, computed from the groups)."""
+        return functools.reduce(Summary.merge, self._tallies.values(), Summary())
+
+    @property
+    def groups(self) -> Mapping[tuple[Hashable, ...], Summary]:
+        """Group key to that group's summary (read-only, live), in order of first appearance."""
+        return MappingProxyType(self._tallies if self.group_by else {})
 
     def add(self, call: Call) -> None:
         """Count one call, overall and in its group."""
-        self.overall.add(call)
-        if self._key is None:
-            return
         key = self._key(call)
-        group = self.groups.get(key)
-        if group is None:
-            group = self.groups[key] = Summary()
-        group.add(call)
+        tally = self._tallies.get(key)
+        if tally is None:
+            tally = self._tallies[key] = Summary()
+        tally.add(call)
 
     def update(self, calls: Iterable[Call]) -> None:
         """Count every call of ``calls``, consuming it lazily."""
@@ -301,11 +311,10 @@ class Report:
         merged = Report.__new__(Report)
         merged.group_by = self.group_by
         merged._key = self._key
-        merged.overall = self.overall.merge(other.overall)
-        merged.groups = {key: summary.merge(Summary()) for key, summary in self.groups.items()}
-        for key, summary in other.groups.items():
-            mine = merged.groups.get(key)
-            merged.groups[key] = summary.merge(Summary()) if mine is None else mine.merge(summary)
+        merged._tallies = {key: tally.merge(Summary()) for key, tally in self._tallies.items()}
+        for key, tally in other._tallies.items():
+            mine = merged._tallies.get(key)
+            merged._tallies[key] = tally.merge(Summary()) if mine is None else mine.merge(tally)
         return merged
 
     def to_dict(self) -> dict[str, Any]:
@@ -331,17 +340,14 @@ class Report:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Report):
             return NotImplemented
-        return (self.group_by, self.overall, self.groups) == (
-            other.group_by,
-            other.overall,
-            other.groups,
-        )
+        return (self.group_by, self._tallies) == (other.group_by, other._tallies)
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return (
-            f"Report(group_by={self.group_by!r}, calls={self.overall.calls}, "
+            f"Report(group_by={self.group_by!r}, "
+            f"calls={sum(tally.calls for tally in self._tallies.values())}, "
             f"groups={len(self.groups)})"
         )
 
@@ -354,6 +360,10 @@ def key_value(value: Hashable) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
+
+
+def _no_group(call: Call) -> tuple[()]:
+    return ()
 
 
 def _sort_key(value: Hashable) -> tuple[bool, str]:
