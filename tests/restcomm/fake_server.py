@@ -213,7 +213,7 @@ class FakeRestcomm:
         if found is None:
             return text(406)
         status = (found["Status"] or "").lower().replace("_", "-")
-        if status not in ("queued", "ringing", "in-progress"):
+        if status not in ("queued", "ringing", "wait-for-answer", "in-progress"):
             return text(410, "Call is already completed.")
         before = render_call(found)
         form = self.form(request)
