@@ -215,9 +215,15 @@ _NAMED_GROUPINGS: Mapping[str, Callable[[Call], Hashable]] = {"day": call_day}
 
 def _grouping(group_by: GroupBy | Sequence[GroupBy]) -> tuple[tuple[str, ...], Callable[..., Any]]:
     """Names of the groupings and one function giving a call's group key (a tuple)."""
-    items: Sequence[GroupBy] = (
-        (group_by,) if isinstance(group_by, str) or callable(group_by) else tuple(group_by)
-    )
+    items: Sequence[GroupBy]
+    if isinstance(group_by, str) or callable(group_by):
+        items = (group_by,)
+    elif isinstance(group_by, Iterable):
+        items = tuple(group_by)
+    else:
+        raise ValidationError(
+            f"expected field names or functions, got {group_by!r}", field="group_by"
+        )
     names: list[str] = []
     getters: list[Callable[[Call], Hashable]] = []
     for position, item in enumerate(items):
