@@ -300,18 +300,35 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-class RecordingTransport(httpx.BaseTransport):
-    """Sends through a real HTTP transport and keeps every exchange. ``prefer`` sets Prism's
-    ``Prefer`` header (e.g. ``"code=404"``) on each request to force a declared answer."""
+def _prepare(request: httpx.Request, prefer: str | None, route: tuple[str, str] | None) -> None:
+    if prefer is not None:
+        request.headers["Prefer"] = prefer
+    if route is not None:
+        source, target = (base.rstrip("/") for base in route)
+        url = str(request.url)
+        if url == source or url.startswith((source + "/", source + "?")):
+            request.url = httpx.URL(target + url[len(source) :])
+            request.headers["Host"] = request.url.netloc.decode("ascii")
 
-    def __init__(self, prefer: str | None = None) -> None:
+
+class RecordingTransport(httpx.BaseTransport):
+    """Sends through a real HTTP transport and keeps every exchange.
+
+    ``prefer`` sets Prism's ``Prefer`` header (e.g. ``"code=404"``) to force a declared
+    answer. ``route=(server_base, proxy_base)`` sends requests under ``server_base`` to the
+    Prism proxy instead: the client keeps talking to the server's own URLs (so the server's
+    absolute ``Link`` URLs stay same-origin) while Prism checks every exchange; requests
+    elsewhere (e.g. an OAuth2 token URL outside the spec) go straight to their host.
+    """
+
+    def __init__(self, prefer: str | None = None, route: tuple[str, str] | None = None) -> None:
         self.inner = httpx.HTTPTransport(verify=_tls_context())
         self.prefer = prefer
+        self.route = route
         self.exchanges: list[Exchange] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self.prefer is not None:
-            request.headers["Prefer"] = self.prefer
+        _prepare(request, self.prefer, self.route)
         response = self.inner.handle_request(request)
         self.exchanges.append(Exchange(request, response))
         return response
@@ -323,14 +340,14 @@ class RecordingTransport(httpx.BaseTransport):
 class AsyncRecordingTransport(httpx.AsyncBaseTransport):
     """The ``AsyncClient`` twin of ``RecordingTransport``."""
 
-    def __init__(self, prefer: str | None = None) -> None:
+    def __init__(self, prefer: str | None = None, route: tuple[str, str] | None = None) -> None:
         self.inner = httpx.AsyncHTTPTransport(verify=_tls_context())
         self.prefer = prefer
+        self.route = route
         self.exchanges: list[Exchange] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.prefer is not None:
-            request.headers["Prefer"] = self.prefer
+        _prepare(request, self.prefer, self.route)
         response = await self.inner.handle_async_request(request)
         self.exchanges.append(Exchange(request, response))
         return response

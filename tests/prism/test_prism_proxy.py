@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 
 import telephony
@@ -134,3 +135,19 @@ def test_same_upstream_reuses_one_proxy(prism_proxy: ProxyFactory, upstream: str
     assert prism_proxy(upstream + "/") is first
     assert first.process is not None
     assert first.process.poll() is None
+
+
+def test_route_sends_a_servers_own_urls_through_the_proxy(
+    prism_proxy: ProxyFactory, upstream: str
+) -> None:
+    # The client is configured with the upstream's URL; the transport reroutes to Prism,
+    # which is why the spec-breaking record is caught (the upstream itself answers 200).
+    proxy = prism_proxy(upstream)
+    transport = RecordingTransport(route=(upstream, proxy.url))
+    with _connect(upstream, transport) as client, pytest.raises(telephony.ProviderServerError):
+        client.get_call("c-bad")
+    (exchange,) = transport.exchanges
+    assert str(exchange.request.url) == f"{proxy.url}{CALLS_PATH}/c-bad"
+    assert exchange.request.headers["Host"] == proxy.url.removeprefix("http://")
+    with httpx.Client(trust_env=False) as direct:
+        assert direct.get(f"{upstream}{CALLS_PATH}/c-bad").json() == BAD_RECORD
