@@ -150,7 +150,9 @@ class Client(_BaseClient):
             time.sleep(wait)
             attempt += 1
 
-    def _run(self, flow: Flow[T]) -> T:
+    def run(self, flow: Flow[T]) -> T:
+        """Drive an adapter flow to its result: how vendor-only operations (e.g.
+        ``adapters.restcomm.modify_call``) run on this client's connection and retries."""
         try:
             request = next(flow)
             while True:
@@ -160,22 +162,22 @@ class Client(_BaseClient):
 
     def create_call(self, new_call: NewCall) -> Call:
         """Place a call. Never resent once the request may have reached the vendor."""
-        return self._run(self.adapter.create_call(new_call))
+        return self.run(self.adapter.create_call(new_call))
 
     def get_call(self, call_id: str) -> Call:
-        return self._run(self.adapter.get_call(_check_id(call_id)))
+        return self.run(self.adapter.get_call(_check_id(call_id)))
 
     def hangup(self, call_id: str) -> None:
         """End the call (cancel it if it was not answered yet)."""
-        self._run(self.adapter.hangup(_check_id(call_id)))
+        self.run(self.adapter.hangup(_check_id(call_id)))
 
     def redirect(self, call_id: str, url: str, *, method: str = "POST") -> None:
         """Make the call fetch new instructions from ``url``."""
-        self._run(self.adapter.redirect(_check_id(call_id), url, method=method))
+        self.run(self.adapter.redirect(_check_id(call_id), url, method=method))
 
     def replace_bxml(self, call_id: str, bxml: str) -> None:
         """Bandwidth only: replace the running BXML document."""
-        self._run(self.adapter.replace_bxml(_check_id(call_id), bxml))
+        self.run(self.adapter.replace_bxml(_check_id(call_id), bxml))
 
     def get_page(
         self,
@@ -192,7 +194,7 @@ class Client(_BaseClient):
         """One page of calls. Pass ``page.next_cursor`` back (even in another process) for
         the next one; a cursor carries the filters and page size it was made with."""
         filters = self._filters(to, from_, status, started_after, started_before, parent_id)
-        return self._run(self._page_flow(cursor, page_size, filters))
+        return self.run(self._page_flow(cursor, page_size, filters))
 
     def list_calls(
         self,
@@ -215,7 +217,7 @@ class Client(_BaseClient):
     def _iterate(self, flow: Flow[Page[Call]], limit: int | None) -> Iterator[Call]:
         left = limit
         while left is None or left > 0:
-            page = self._run(flow)
+            page = self.run(flow)
             for call in page.items:
                 yield call
                 if left is not None:
@@ -279,7 +281,8 @@ class AsyncClient(_BaseClient):
             await anyio.sleep(wait)
             attempt += 1
 
-    async def _run(self, flow: Flow[T]) -> T:
+    async def run(self, flow: Flow[T]) -> T:
+        """Drive an adapter flow to its result (see ``Client.run``)."""
         try:
             request = next(flow)
             while True:
@@ -288,19 +291,19 @@ class AsyncClient(_BaseClient):
             return stop.value  # type: ignore[no-any-return]
 
     async def create_call(self, new_call: NewCall) -> Call:
-        return await self._run(self.adapter.create_call(new_call))
+        return await self.run(self.adapter.create_call(new_call))
 
     async def get_call(self, call_id: str) -> Call:
-        return await self._run(self.adapter.get_call(_check_id(call_id)))
+        return await self.run(self.adapter.get_call(_check_id(call_id)))
 
     async def hangup(self, call_id: str) -> None:
-        await self._run(self.adapter.hangup(_check_id(call_id)))
+        await self.run(self.adapter.hangup(_check_id(call_id)))
 
     async def redirect(self, call_id: str, url: str, *, method: str = "POST") -> None:
-        await self._run(self.adapter.redirect(_check_id(call_id), url, method=method))
+        await self.run(self.adapter.redirect(_check_id(call_id), url, method=method))
 
     async def replace_bxml(self, call_id: str, bxml: str) -> None:
-        await self._run(self.adapter.replace_bxml(_check_id(call_id), bxml))
+        await self.run(self.adapter.replace_bxml(_check_id(call_id), bxml))
 
     async def get_page(
         self,
@@ -315,7 +318,7 @@ class AsyncClient(_BaseClient):
         parent_id: str | None = None,
     ) -> Page[Call]:
         filters = self._filters(to, from_, status, started_after, started_before, parent_id)
-        return await self._run(self._page_flow(cursor, page_size, filters))
+        return await self.run(self._page_flow(cursor, page_size, filters))
 
     def list_calls(
         self,
@@ -338,7 +341,7 @@ class AsyncClient(_BaseClient):
     async def _iterate(self, flow: Flow[Page[Call]], limit: int | None) -> AsyncIterator[Call]:
         left = limit
         while left is None or left > 0:
-            page = await self._run(flow)
+            page = await self.run(flow)
             for call in page.items:
                 yield call
                 if left is not None:

@@ -25,7 +25,7 @@ def modify_call(client: Client, *, call_id: str, update: RestcommCallUpdate) -> 
     """Vendor-only (Restcomm): apply ``update`` (mute, move the connected leg, redirect with
     fallbacks) to a live call. Returns None: call ``client.get_call`` for the state after."""
     flow = _restcomm(client).modify(call_id, update)
-    client._run(flow)
+    client.run(flow)
 
 
 async def modify_call_async(
@@ -33,4 +33,4 @@ async def modify_call_async(
 ) -> None:
     """``modify_call`` for an ``AsyncClient``."""
     flow = _restcomm(client).modify(call_id, update)
-    await client._run(flow)
+    await client.run(flow)
