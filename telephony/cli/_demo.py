@@ -1,0 +1,137 @@
+"""``telephony demo``: the whole product in a few seconds, with no vendor account.
+
+Starts the sandbox in-process on a free port, places calls to its outcome test numbers on
+both providers, waits for them to end, lists both accounts page by page, and prints one table
+of every call (merged by creation time) and per-provider figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
+
+import telephony
+from telephony._models import Call, CallStatus, NewCall
+from telephony.cli._context import Context
+from telephony.cli._exit import CliError, ExitCode
+from telephony.cli._output import write_calls, write_status_counts
+from telephony.report import creation_order, format_table, merge, summarize
+
+__all__ = ["OUTCOME_NUMBERS", "demo"]
+
+# The sandbox's test numbers, one per outcome (see telephony.sandbox). The last one would stay
+# up for an hour: the demo hangs it up once it is answered.
+OUTCOME_NUMBERS = (
+    "+15550100001",
+    "+15550100002",
+    "+15550100003",
+    "+15550100004",
+    "+15550100005",
+    "+15550100006",
+    "+15550100007",
+)
+_HANG_UP_WHEN_ANSWERED = "+15550100007"
+_CALLER = "+15557654321"
+_ANSWER_URL = "https://app.example/voice/answer"
+_RING_TIMEOUT = 20.0
+_PROVIDERS = ("bandwidth", "restcomm")
+
+
+class DemoError(CliError):
+    exit_code = ExitCode.FAILURE
+
+
+def _place_calls(client: Any, out: TextIO) -> list[Call]:
+    placed = []
+    for number in OUTCOME_NUMBERS:
+        new_call = NewCall(
+            to=number, from_=_CALLER, answer_url=_ANSWER_URL, ring_timeout=_RING_TIMEOUT
+        )
+        placed.append(client.create_call(new_call))
+    out.write(f"  {client.provider}: placed {len(placed)} calls to the outcome numbers\n")
+    return placed
+
+
+def _wait_for_ends(
+    clients: dict[str, Any],
+    placed: list[Call],
+    *,
+    deadline: float,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Poll each live call until it ends; hang up the long one once it is answered."""
+    live = {(call.provider, call.id): call for call in placed}
+    hung_up: set[tuple[str, str]] = set()
+    while live:
+        for key, call in list(live.items()):
+            client = clients[key[0]]
+            now = client.get_call(call.id)
+            if now.status.is_terminal:
+                del live[key]
+            elif (
+                now.to == _HANG_UP_WHEN_ANSWERED
+                and now.status is CallStatus.IN_PROGRESS
+                and key not in hung_up
+            ):
+                client.hangup(call.id)
+                hung_up.add(key)
+        if live and clock() > deadline:
+            waiting = ", ".join(f"{p} {i}" for p, i in live)
+            raise DemoError(f"demo: calls still live after the time allowed: {waiting}")
+        if live:
+            time.sleep(0.05)
+
+
+def _list_paged(client: Any, page_size: int, out: TextIO) -> list[Call]:
+    calls: list[Call] = []
+    sizes: list[int] = []
+    page = client.get_page(page_size=page_size)
+    while True:
+        calls.extend(page.items)
+        sizes.append(len(page.items))
+        if page.next_cursor is None:
+            break
+        page = client.get_page(page.next_cursor)
+    out.write(
+        f"  {client.provider}: {len(calls)} calls in {len(sizes)} pages of up to {page_size} "
+        f"({' + '.join(map(str, sizes))})\n"
+    )
+    # merge needs each stream in creation order; the demo's few calls are simply sorted.
+    return sorted(calls, key=creation_order)
+
+
+def demo(args: argparse.Namespace, ctx: Context) -> int:
+    from telephony.sandbox import Sandbox
+
+    out = ctx.stdout
+    started = time.monotonic()
+    with Sandbox(seed_calls=args.seed_calls, speed=args.speed, seed=args.seed, port=0) as sandbox:
+        out.write(
+            f"sandbox running on {sandbox.url} ({args.seed_calls} seeded calls per account, "
+            f"time x{args.speed:g})\n\n"
+        )
+        settings: dict[str, dict[str, Any]] = {name: sandbox.settings(name) for name in _PROVIDERS}
+        clients = {name: telephony.connect(name, **settings[name]) for name in _PROVIDERS}
+        try:
+            out.write("placing calls:\n")
+            placed = [call for client in clients.values() for call in _place_calls(client, out)]
+            out.flush()
+            _wait_for_ends(clients, placed, deadline=time.monotonic() + args.wait)
+            out.write("  every placed call has ended\n\n")
+            out.write("listing both accounts, page by page:\n")
+            listed = [_list_paged(client, args.page_size, out) for client in clients.values()]
+        finally:
+            for client in clients.values():
+                client.close()
+    out.write("\nall calls, merged by creation time:\n")
+    write_calls(merge(*listed), out, fmt="table")
+    report = summarize(merge(*listed), group_by=("provider",))
+    out.write("\nfigures per provider:\n")
+    out.write(format_table(report))
+    out.write("\ncalls per status:\n")
+    write_status_counts(report, out, label=lambda key: str(key[0]))
+    out.write(f"\ndone in {time.monotonic() - started:.1f} s\n")
+    out.flush()
+    return ExitCode.OK

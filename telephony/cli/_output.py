@@ -1,0 +1,212 @@
+"""How calls and reports are written: an aligned table for people, JSON lines or CSV for
+programs (the stable columns of ``telephony.report``)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
+from typing import Any, TextIO
+
+from telephony._models import Call, CallStatus, Direction
+from telephony.report import COLUMNS, Report, export_record, format_table, write_csv, write_jsonl
+from telephony.report._export import iso_utc
+
+__all__ = [
+    "CALL_FORMATS",
+    "REPORT_FORMATS",
+    "write_call",
+    "write_calls",
+    "write_report",
+    "write_status_counts",
+]
+
+CALL_FORMATS = ("table", "jsonl", "csv")
+REPORT_FORMATS = ("table", "json", "csv")
+
+_TABLE_COLUMNS = (
+    "provider",
+    "id",
+    "direction",
+    "status",
+    "from",
+    "to",
+    "created (UTC)",
+    "duration",
+    "price",
+)
+_RIGHT_ALIGNED = frozenset({"duration", "price"})
+# The table streams: column widths come from the first rows, later rows keep them (a longer
+# cell just pushes its row out), so memory stays flat however many calls go by.
+_WIDTH_SAMPLE = 50
+
+
+def _span(span: timedelta | None) -> str:
+    if span is None:
+        return "-"
+    total = round(span.total_seconds())
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+def _when(call: Call) -> str:
+    text = iso_utc(call.created_at)
+    if text is None:
+        return "-"
+    return text.replace("T", " ").removesuffix("Z").split(".", 1)[0]
+
+
+def _row(call: Call) -> list[str]:
+    price = "-" if call.price is None else f"{call.price} {call.currency or ''}".rstrip()
+    return [
+        call.provider,
+        call.id,
+        str(call.direction),
+        str(call.status),
+        call.from_ or "-",
+        call.to or "-",
+        _when(call),
+        _span(call.duration),
+        price,
+    ]
+
+
+def _line(cells: Sequence[str], widths: Sequence[int], names: Sequence[str]) -> str:
+    parts = [
+        cell.rjust(width) if name in _RIGHT_ALIGNED else cell.ljust(width)
+        for cell, width, name in zip(cells, widths, names, strict=True)
+    ]
+    return "  ".join(parts).rstrip()
+
+
+def _write_table(calls: Iterable[Call], out: TextIO) -> int:
+    count = 0
+    widths: list[int] | None = None
+    sample: list[list[str]] = []
+
+    def flush_sample() -> list[int]:
+        found = [max(len(row[i]) for row in [list(_TABLE_COLUMNS), *sample]) for i in range(9)]
+        out.write(_line(_TABLE_COLUMNS, found, _TABLE_COLUMNS) + "\n")
+        out.write("  ".join("-" * width for width in found) + "\n")
+        for row in sample:
+            out.write(_line(row, found, _TABLE_COLUMNS) + "\n")
+        sample.clear()
+        out.flush()
+        return found
+
+    for call in calls:
+        count += 1
+        if widths is None:
+            sample.append(_row(call))
+            if len(sample) >= _WIDTH_SAMPLE:
+                widths = flush_sample()
+        else:
+            out.write(_line(_row(call), widths, _TABLE_COLUMNS) + "\n")
+    if widths is None and sample:
+        flush_sample()
+    return count
+
+
+def write_calls(calls: Iterable[Call], out: TextIO, *, fmt: str) -> int:
+    """Stream ``calls`` to ``out``; returns how many were written."""
+    if fmt == "jsonl":
+        return write_jsonl(calls, out)
+    if fmt == "csv":
+        return write_csv(calls, out)
+    return _write_table(calls, out)
+
+
+def write_call(call: Call, out: TextIO, *, fmt: str) -> None:
+    """One call: every exported field, one per line, for a table; else one record."""
+    if fmt != "table":
+        write_calls([call], out, fmt=fmt)
+        return
+    record = export_record(call)
+    width = max(len(name) for name in COLUMNS)
+    for name in COLUMNS:
+        value = record[name]
+        out.write(f"{name.ljust(width)}  {'-' if value is None else value}\n")
+
+
+_CSV_FIGURES = (
+    "calls",
+    "attempts",
+    "answered",
+    "effective",
+    "asr",
+    "ner",
+    "acd_seconds",
+    "talk_time_seconds",
+    "in_progress",
+    "unknown",
+)
+
+
+def _report_csv(report: Report, out: TextIO) -> None:
+    """One row per group then an overall row (group cells empty, ``scope`` = all). Stable
+    columns: the group names, the figures, one count per status and direction, and cost as
+    ``amount currency`` pairs joined by ``;``."""
+    data = report.to_dict()
+    statuses = [str(status) for status in CallStatus]
+    directions = [str(direction) for direction in Direction]
+    header = [
+        "scope",
+        *data["group_by"],
+        *_CSV_FIGURES,
+        *(f"status_{name}" for name in statuses),
+        *(f"direction_{name}" for name in directions),
+        "cost",
+    ]
+    writer = csv.writer(out)
+    writer.writerow(header)
+
+    def row(scope: str, key: dict[str, Any], summary: dict[str, Any]) -> list[Any]:
+        return [
+            scope,
+            *(_cell(key.get(name)) for name in data["group_by"]),
+            *(_cell(summary[name]) for name in _CSV_FIGURES),
+            *(summary["by_status"].get(name, 0) for name in statuses),
+            *(summary["by_direction"].get(name, 0) for name in directions),
+            ";".join(f"{amount} {currency}" for currency, amount in summary["cost"].items()),
+        ]
+
+    for group in data["groups"]:
+        writer.writerow(row("group", group["key"], group))
+    writer.writerow(row("all", {}, data["overall"]))
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def write_report(report: Report, out: TextIO, *, fmt: str) -> None:
+    if fmt == "json":
+        out.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    elif fmt == "csv":
+        _report_csv(report, out)
+    else:
+        out.write(format_table(report))
+
+
+def write_status_counts(
+    report: Report, out: TextIO, *, label: Callable[[tuple[Any, ...]], str]
+) -> None:
+    """Calls per status for each group: the columns are the statuses seen anywhere."""
+    seen = [status for status in CallStatus if report.overall.by_status[status]]
+    header = ["", *(str(status) for status in seen), "total"]
+    rows = [
+        [label(key), *(str(summary.by_status[s]) for s in seen), str(summary.calls)]
+        for key, summary in report.sorted_groups()
+    ]
+    rows.append(
+        ["(all)", *(str(report.overall.by_status[s]) for s in seen), str(report.overall.calls)]
+    )
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for cells in [header, *rows]:
+        parts = [
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        out.write("  ".join(parts).rstrip() + "\n")

@@ -1,0 +1,321 @@
+"""The ``telephony`` argument parser."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, NoReturn
+
+import telephony
+from telephony._models import CallStatus
+from telephony.cli import _calls, _demo, _report, _sandbox
+from telephony.cli._config import PROVIDER_ENV, PROVIDERS, add_connection_arguments
+from telephony.cli._dates import parse_since, parse_until
+from telephony.cli._exit import ExitCode, UsageError
+from telephony.cli._output import CALL_FORMATS, REPORT_FORMATS
+
+__all__ = ["build_parser"]
+
+_EPILOG = f"""\
+Configuration comes from flags or environment variables of the same name (flags win):
+  {PROVIDER_ENV}  provider of `calls` ({", ".join(PROVIDERS)}); a comma-separated list
+                      for `report`
+  BANDWIDTH_ACCOUNT_ID, BANDWIDTH_USERNAME, BANDWIDTH_PASSWORD (or BANDWIDTH_CLIENT_ID,
+  BANDWIDTH_CLIENT_SECRET), BANDWIDTH_APPLICATION_ID, BANDWIDTH_BASE_URL, BANDWIDTH_TOKEN_URL
+  RESTCOMM_BASE_URL, RESTCOMM_ACCOUNT_SID, RESTCOMM_AUTH_TOKEN
+Secrets are never printed. Exit codes:
+  0 ok, 1 other failure, 2 bad arguments or configuration, 3 credentials refused,
+  4 no such call, 5 call cannot be changed now, 6 rate limited, 7 provider failure,
+  8 provider unreachable, 9 request refused by the provider, 70 internal error,
+  130 interrupted, 141 output closed early
+Try it with no account: telephony demo
+"""
+
+
+class CliParser(argparse.ArgumentParser):
+    """Raises UsageError instead of printing and exiting, so ``main`` prints one line."""
+
+    def error(self, message: str) -> NoReturn:
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            # Show option names only: a mistyped secret flag is followed by the secret.
+            tokens = message[len(prefix) :].split()
+            names = [token.partition("=")[0] for token in tokens if token.startswith("-")]
+            others = len(tokens) - len(names)
+            extra = f" (and {others} more value{'s' if others > 1 else ''})" if others else ""
+            shown = " ".join(names) if names else f"{others} value{'s' if others > 1 else ''}"
+            message = f"{prefix}{shown}{extra if names else ''}"
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
+    return value
+
+
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
+    return value
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, got {text!r}")
+    return value
+
+
+def _connection_parent() -> argparse.ArgumentParser:
+    parent = CliParser(add_help=False, allow_abbrev=False)
+    add_connection_arguments(parent)
+    return parent
+
+
+def _progress_flag(parser: argparse.ArgumentParser, default_when: str) -> None:
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=f"progress line on stderr: count and rate (default: {default_when})",
+    )
+
+
+def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
+    calls = commands.add_parser(
+        "calls", help="create, get, list, hang up or redirect calls", allow_abbrev=False
+    )
+    actions = calls.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = actions.add_parser(
+            name, help=help_text, description=help_text, parents=[connection], allow_abbrev=False
+        )
+        parser.add_argument(
+            "-p",
+            "--provider",
+            choices=PROVIDERS,
+            help=f"provider to use (env {PROVIDER_ENV})",
+        )
+        parser.set_defaults(handler=handler)
+        return parser
+
+    def call_format(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--format",
+            choices=CALL_FORMATS,
+            help="output format (default: table on a terminal, jsonl when piped)",
+        )
+
+    create = action("create", "place a call", _calls.create)
+    create.add_argument("--to", required=True, help="number (or SIP URI) to call")
+    create.add_argument("--from", dest="from_", required=True, help="caller number")
+    create.add_argument("--answer-url", required=True, help="URL fetched for call instructions")
+    create.add_argument("--answer-method", choices=("GET", "POST"))
+    create.add_argument("--fallback-url")
+    create.add_argument("--fallback-method", choices=("GET", "POST"))
+    create.add_argument("--status-callback-url", help="URL told when the call ends")
+    create.add_argument("--status-callback-method", choices=("GET", "POST"))
+    create.add_argument("--ring-timeout", type=_positive_float, metavar="SECONDS")
+    call_format(create)
+
+    get = action("get", "show one call", _calls.get)
+    get.add_argument("call_id", metavar="CALL_ID")
+    call_format(get)
+
+    listing = action("list", "list calls, oldest first (streams)", _calls.list_calls)
+    listing.add_argument("--to", help="only calls to this number (exact)")
+    listing.add_argument("--from", dest="from_", help="only calls from this number (exact)")
+    listing.add_argument(
+        "--status",
+        action="append",
+        choices=[s.value for s in CallStatus],
+        help="only calls in this status (repeatable)",
+    )
+    listing.add_argument(
+        "--since",
+        type=parse_since,
+        metavar="WHEN",
+        help="only calls started at or after WHEN (ISO 8601; no offset means UTC; a date "
+        "alone is its start)",
+    )
+    listing.add_argument(
+        "--until",
+        type=parse_until,
+        metavar="WHEN",
+        help="only calls started at or before WHEN (a date alone includes that whole day)",
+    )
+    listing.add_argument("--parent-id", help="only legs of this call")
+    listing.add_argument("--limit", type=_whole, metavar="N", help="stop after N calls")
+    listing.add_argument("--page-size", type=_positive_int, metavar="N", help="calls per request")
+    call_format(listing)
+    _progress_flag(listing, "on when stderr is a terminal and stdout is not")
+
+    hangup = action("hangup", "end a call (cancel it if not answered yet)", _calls.hangup)
+    hangup.add_argument("call_id", metavar="CALL_ID")
+
+    redirect = action("redirect", "send a call to new instructions", _calls.redirect)
+    redirect.add_argument("call_id", metavar="CALL_ID")
+    redirect.add_argument("url", metavar="URL")
+    redirect.add_argument("--method", choices=("GET", "POST"), default="POST")
+
+    replace = action("replace-bxml", "Bandwidth: replace a call's BXML", _calls.replace_bxml)
+    replace.add_argument("call_id", metavar="CALL_ID")
+    replace.add_argument("source", metavar="FILE", help="BXML document file, or - for stdin")
+
+
+def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
+    report = commands.add_parser(
+        "report",
+        help="ASR, NER, ACD, counts and cost over one or several providers",
+        description="Figures over the calls of every provider given, as one data set.",
+        parents=[connection],
+        allow_abbrev=False,
+    )
+    report.add_argument(
+        "-p",
+        "--provider",
+        action="append",
+        metavar="NAME",
+        help=f"provider to include (repeatable or comma-separated; env {PROVIDER_ENV})",
+    )
+    report.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="report on an in-process sandbox's two seeded accounts instead",
+    )
+    report.add_argument(
+        "--seed-calls",
+        type=_whole,
+        default=1000,
+        metavar="N",
+        help="with --sandbox: seeded calls per account (default 1000)",
+    )
+    report.add_argument("--seed", type=int, default=0, help="with --sandbox: history seed")
+    report.add_argument(
+        "--since",
+        type=parse_since,
+        metavar="WHEN",
+        help="calls started at or after WHEN (ISO 8601, see calls list)",
+    )
+    report.add_argument(
+        "--until", type=parse_until, metavar="WHEN", help="calls started at or before WHEN"
+    )
+    report.add_argument(
+        "--group-by",
+        action="append",
+        metavar="NAMES",
+        help="comma-separated Call fields or 'day' (default provider; 'none': overall only)",
+    )
+    report.add_argument("--page-size", type=_positive_int, metavar="N", help="calls per request")
+    report.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        help="output format (default: table on a terminal, json when piped)",
+    )
+    _progress_flag(report, "on when stderr is a terminal")
+    report.set_defaults(handler=_report.report)
+
+
+def _add_sandbox(commands: Any) -> None:
+    sandbox = commands.add_parser(
+        "sandbox", help="run the local Bandwidth + Restcomm sandbox server", allow_abbrev=False
+    )
+    sandbox.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    sandbox.add_argument("--port", type=_whole, default=8765, help="port (default 8765; 0: any)")
+    sandbox.add_argument(
+        "--seed-calls",
+        type=_whole,
+        default=1000,
+        metavar="N",
+        help="historical calls per account (default 1000)",
+    )
+    sandbox.add_argument(
+        "--speed",
+        type=_positive_float,
+        default=60.0,
+        help="sandbox seconds per real second (default 60)",
+    )
+    sandbox.add_argument("--seed", type=int, default=0, help="history seed (default 0)")
+    faults = sandbox.add_argument_group("fault injection (shares of requests, 0 to 1)")
+    for name in ("rate-limit", "server-error", "slow", "drop"):
+        faults.add_argument(f"--{name}", type=_share, default=0.0, metavar="SHARE")
+    sandbox.add_argument("--log-requests", action="store_true", help="log each request")
+    sandbox.set_defaults(handler=_sandbox.sandbox)
+
+
+def _add_demo(commands: Any) -> None:
+    demo = commands.add_parser(
+        "demo",
+        help="place, watch and list calls on both providers of an in-process sandbox",
+        allow_abbrev=False,
+    )
+    demo.add_argument(
+        "--seed-calls",
+        type=_whole,
+        default=12,
+        metavar="N",
+        help="seeded calls per account (default 12)",
+    )
+    demo.add_argument(
+        "--page-size",
+        type=_positive_int,
+        default=5,
+        metavar="N",
+        help="page size of the listing (default 5, to show paging)",
+    )
+    demo.add_argument(
+        "--speed",
+        type=_positive_float,
+        default=200.0,
+        help="sandbox seconds per real second (default 200)",
+    )
+    demo.add_argument("--seed", type=int, default=1, help="history seed (default 1)")
+    demo.add_argument(
+        "--wait",
+        type=_positive_float,
+        default=15.0,
+        metavar="SECONDS",
+        help="longest wait for the placed calls to end (default 15)",
+    )
+    demo.set_defaults(handler=_demo.demo)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = CliParser(
+        prog="telephony",
+        description="One command line for telephony providers' calls.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    parser.add_argument("--version", action="version", version=f"telephony {telephony.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    connection = _connection_parent()
+    _add_calls(commands, connection)
+    _add_report(commands, connection)
+    _add_sandbox(commands)
+    _add_demo(commands)
+    parser.set_defaults(handler=None, exit_code=ExitCode.USAGE)
+    return parser

@@ -1,0 +1,80 @@
+"""``telephony report``: the standard figures over the calls of one or several providers."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from telephony.cli._config import PROVIDERS, connect, provider_settings, providers_from
+from telephony.cli._context import Context
+from telephony.cli._exit import ExitCode
+from telephony.cli._output import write_report
+from telephony.cli._progress import Progress, is_terminal
+from telephony.report import Report, merge
+
+__all__ = ["group_by_names", "report"]
+
+
+def group_by_names(values: list[str] | None) -> tuple[str, ...]:
+    """``--group-by provider,direction`` (repeatable); ``--group-by none`` for overall only."""
+    names: list[str] = []
+    for value in values or ["provider"]:
+        names.extend(part.strip() for part in value.split(",") if part.strip())
+    if names == ["none"]:
+        return ()
+    return tuple(names)
+
+
+@contextlib.contextmanager
+def _sources(args: argparse.Namespace, ctx: Context) -> Iterator[Mapping[str, dict[str, Any]]]:
+    """The ``connect`` settings of each provider to report on (an in-process sandbox's two
+    accounts with ``--sandbox``)."""
+    if not args.sandbox:
+        names = providers_from(args.provider, ctx.environ, several=True)
+        # Every provider is checked before the first request is sent.
+        yield {name: provider_settings(name, args, ctx.environ) for name in names}
+        return
+    from telephony.sandbox import Sandbox
+
+    names = providers_from(args.provider, {}, several=True) if args.provider else list(PROVIDERS)
+    with Sandbox(seed_calls=args.seed_calls, seed=args.seed, speed=60.0, port=0) as sandbox:
+        found: dict[str, dict[str, Any]] = {name: sandbox.settings(name) for name in names}
+        for settings in found.values():
+            ctx.redact.add(*(str(value) for key, value in settings.items() if _secret(key)))
+        yield found
+
+
+def _secret(keyword: str) -> bool:
+    return keyword in ("password", "client_secret", "auth_token")
+
+
+def report(args: argparse.Namespace, ctx: Context) -> int:
+    fmt = ctx.report_format(args.format)
+    result = Report(group_by=group_by_names(args.group_by))  # validates the names first
+    with _sources(args, ctx) as sources, contextlib.ExitStack() as stack:
+        streams = []
+        for name, settings in sources.items():
+            client = stack.enter_context(connect(name, args, settings))
+            streams.append(
+                client.list_calls(
+                    started_after=args.since,
+                    started_before=args.until,
+                    page_size=args.page_size,
+                )
+            )
+        shown = args.progress if args.progress is not None else is_terminal(ctx.stderr)
+        progress = Progress(
+            ctx.stderr,
+            label="+".join(sources),
+            enabled=shown,
+            live=is_terminal(ctx.stderr),
+        )
+        try:
+            result.update(progress.track(merge(*streams)))
+        finally:
+            progress.clear()
+        progress.finish()
+    write_report(result, ctx.stdout, fmt=fmt)
+    return ExitCode.OK
