@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import tracemalloc
 from collections.abc import Callable, Iterable, Iterator
@@ -48,15 +49,18 @@ def make_pool() -> list[telephony.Call]:
     return pool
 
 
-POOL = make_pool()
+@functools.cache
+def pool() -> list[telephony.Call]:
+    return make_pool()  # built on first use, not when tests are collected
 
 
 def stream(count: int) -> Iterator[telephony.Call]:
     # Not itertools.cycle: it keeps its own copy of everything it has seen.
-    return itertools.islice(itertools.chain.from_iterable(itertools.repeat(POOL)), count)
+    return itertools.islice(itertools.chain.from_iterable(itertools.repeat(pool())), count)
 
 
 def peak_bytes(consume: Callable[[Iterable[telephony.Call]], Any], count: int) -> int:
+    pool()
     tracemalloc.start()
     try:
         consume(stream(count))
