@@ -1,0 +1,298 @@
+"""An account's seeded history: call ``i`` of ``count`` is computed from (seed, i) alone.
+
+Nothing is stored, so a million calls cost no memory. Calls are spread evenly over
+``span`` seconds and have all ended by ``end`` (the sandbox's start), each with a small
+jitter that keeps creation and start times increasing with the index: a time filter becomes
+a binary search.
+
+Parent/child legs: call ``i`` may be a leg dialed (Restcomm) or transferred (Bandwidth) from
+call ``i - lag``, where ``lag`` covers 40 s so the parent is answered when the leg starts; the
+parent's end is pushed past the leg's. Both are decided from the two calls' own hashes.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Callable
+
+from telephony.sandbox._calls import (
+    ANSWERED,
+    BUSY,
+    CANCELED,
+    CLIENT,
+    DIAL,
+    FAILED,
+    INBOUND,
+    NO_ANSWER,
+    OUTBOUND,
+    REJECTED,
+    CallRecord,
+)
+from telephony.sandbox._mix import MASK, mix64
+
+__all__ = ["BANDWIDTH_FAILURES", "History"]
+
+_AREAS = (
+    201, 212, 213, 267, 305, 312, 347, 404, 415, 469, 503, 512, 617, 646, 702,
+    713, 720, 786, 804, 818, 858, 901, 916, 919, 929, 954, 971, 972, 980, 984,
+)  # fmt: skip
+_CLIENTS = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
+_CALLER_NAMES = ("", "", "Unknown", "WIRELESS CALLER", "SMITH JOHN", "ACME CORP")
+
+# Bandwidth disconnect causes for failed calls, with whether the call was answered first
+# (BXML and callback problems happen once the call runs) and the error text.
+BANDWIDTH_FAILURES: tuple[tuple[str, bool, str], ...] = (
+    ("error", False, "Call failed: SIP 500 Server Internal Error"),
+    ("callback-error", True, "Callback to the answer URL timed out"),
+    ("invalid-bxml", True, "Invalid BXML: unknown verb <Speak>"),
+    ("application-error", True, "Unsupported audio format: audio/ogg"),
+    ("account-limit", False, "Account call rate limit exceeded"),
+    ("node-capacity-exceeded", False, "Node capacity exceeded"),
+    ("unknown", False, "Unknown error"),
+)
+
+_OUTCOMES = tuple(
+    ANSWERED if r < 64
+    else BUSY if r < 72
+    else NO_ANSWER if r < 84
+    else REJECTED if r < 88
+    else FAILED if r < 94
+    else CANCELED
+    for r in range(100)
+)  # fmt: skip
+_BANDWIDTH_CAUSES = {ANSWERED: "hangup", BUSY: "busy", NO_ANSWER: "timeout", REJECTED: "rejected"}
+_ANSWERED_BY = ("machine", "human", "", "", "", "", "", "", "", "")
+_RATES = {INBOUND: 85, OUTBOUND: 130, DIAL: 130, CLIENT: 0}  # ten-thousandths of USD a minute
+_CHILD_BELOW = 12  # kind roll < 12: a dial/transfer leg candidate
+_INBOUND_BELOW = 52  # < 52: inbound
+_CLIENT_BELOW = 55  # < 55: client-to-client on Restcomm (outbound on Bandwidth, never a parent)
+
+
+def _uuid_text(value: int, more: int) -> str:
+    text = f"{value:016x}{more:016x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:32]}"
+
+
+class History:
+    LAG_SECONDS = 40.0
+
+    def __init__(
+        self,
+        *,
+        vendor: str,
+        count: int,
+        seed: int,
+        end: float,
+        span: float,
+        id_of: Callable[[int], str],
+        ring_timeout: float,
+        instance: str = "",
+    ) -> None:
+        if count < 0:
+            raise ValueError("seed_calls must be zero or more")
+        self.vendor = vendor
+        self.count = count
+        self.span = span
+        self.step = span / count if count else span
+        self.key = mix64((seed & MASK) ^ zlib.crc32(vendor.encode()) << 32)
+        self.lag = 1 + math.ceil(self.LAG_SECONDS / self.step)
+        # The longest a seeded call can last from creation to end (a parent held for its leg).
+        self.max_duration = (self.lag + 2) * self.step + 2000.0
+        # Every seeded call has ended by ``end``: the history is all in the past.
+        self.t0 = end - self.max_duration - span
+        self.id_of = id_of
+        self.ring_timeout = ring_timeout
+        self.instance = instance
+        self.plain_sids_below = count * 3 // 10  # Restcomm: older calls have the short SID
+        ours = 2 if vendor == "restcomm" else 1
+        self.numbers = tuple(f"+1{_AREAS[ours * 7 + k]}555{2000 + k:04d}" for k in range(12))
+        self._number_sids = {
+            number: "PN" + f"{mix64(self.key ^ k):016x}{mix64(self.key ^ ~k):016x}"
+            for k, number in enumerate(self.numbers)
+        }
+
+    # -- hashes and base facts (no parent/child logic) ---------------------------------------
+    # h = hash(i, 0) decides timing, kind and outcome; g = hash(i, 1) numbers and details.
+
+    def _h(self, i: int, k: int = 0) -> int:
+        return mix64(self.key ^ ((i << 3) | k))
+
+    def _created(self, i: int, h: int) -> float:
+        return self.t0 + (i + (h & 0xFFFF) * (0.5 / 65536.0)) * self.step
+
+    def _start(self, i: int, h: int) -> float:
+        created = self.t0 + (i + (h & 0xFFFF) * (0.5 / 65536.0)) * self.step
+        if self.vendor == "bandwidth" and _CHILD_BELOW <= (h >> 16) % 100 < _INBOUND_BELOW:
+            return created  # an inbound call starts when it arrives
+        return created + min(0.45 * self.step, 0.05 + ((h >> 40) & 0xFF) * (0.6 / 255.0))
+
+    def created(self, i: int) -> float:
+        return self._created(i, self._h(i))
+
+    def start_of(self, i: int) -> float:
+        return self._start(i, self._h(i))
+
+    def _first(self, key: Callable[[int], float], moment: float, *, inclusive: bool) -> int:
+        lo, hi = 0, self.count
+        while lo < hi:
+            mid = (lo + hi) // 2
+            value = key(mid)
+            if value < moment or (not inclusive and value == moment):
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def first_start_at_or_after(self, moment: float) -> int:
+        """The smallest index whose start is at or after ``moment`` (``count`` if none)."""
+        return self._first(self.start_of, moment, inclusive=True)
+
+    def first_start_after(self, moment: float) -> int:
+        return self._first(self.start_of, moment, inclusive=False)
+
+    def first_created_at_or_after(self, moment: float) -> int:
+        return self._first(self.created, moment, inclusive=True)
+
+    @staticmethod
+    def _parent_kind(h: int) -> bool:
+        """Whether a call with hash ``h`` can have a leg: answered, inbound or outbound."""
+        kind = (h >> 16) % 100
+        return (h >> 24) % 100 < 64 and (
+            _CHILD_BELOW <= kind < _INBOUND_BELOW or kind >= _CLIENT_BELOW
+        )
+
+    def _timeline(
+        self, i: int, h: int, g: int
+    ) -> tuple[float, float, float | None, float, str, int]:
+        """(created, start, answer, end, outcome, failure index) from the call's own hash."""
+        created = self.t0 + (i + (h & 0xFFFF) * (0.5 / 65536.0)) * self.step
+        start = self._start(i, h)
+        outcome = _OUTCOMES[(h >> 24) % 100]
+        ring = 2 + (g & 0xFF) % 22
+        failure = (g >> 20) % len(BANDWIDTH_FAILURES)
+        answer: float | None = None
+        if outcome == ANSWERED:
+            answer = start + ring
+            talk = 4 + int(((g >> 8) & 0xFFF) ** 2 * (1200 / 4095**2))
+            end = answer + talk
+        elif outcome == BUSY:
+            end = start + 1 + ring % 5
+        elif outcome == NO_ANSWER:
+            end = start + self.ring_timeout
+        elif outcome == REJECTED:
+            end = start + 2 + ring % 8
+        elif outcome == CANCELED:
+            end = start + ring + 3
+        elif self.vendor == "bandwidth" and BANDWIDTH_FAILURES[failure][1]:
+            answer = start + ring
+            end = answer + 1 + (g >> 8) % 5
+        else:
+            end = start + 1 + (g >> 8) % 3
+        return created, start, answer, end, outcome, failure
+
+    # -- the record ----------------------------------------------------------------------------
+
+    def _customer(self, n: int) -> str:
+        number = f"+1{_AREAS[n % 30]}555{(n // 30) % 10000:04d}"
+        if self.vendor == "restcomm" and n % 4 == 0:
+            return number[1:]  # some trunks deliver numbers without the plus
+        return number
+
+    def _parties(self, kind: int, g: int) -> tuple[str, str, str]:
+        """(direction, from, to) of a call that is not a leg."""
+        customer = self._customer((g >> 32) % 3000)
+        ours = self.numbers[(g >> 44) % len(self.numbers)]
+        if kind < _INBOUND_BELOW:
+            return INBOUND, customer, ours
+        if kind < _CLIENT_BELOW and self.vendor == "restcomm":
+            a = (g >> 48) % len(_CLIENTS)
+            b = (a + 1 + (g >> 52) % (len(_CLIENTS) - 1)) % len(_CLIENTS)
+            return CLIENT, _CLIENTS[a], _CLIENTS[b]
+        if self.vendor == "bandwidth" and (g >> 56) % 50 == 0:
+            return OUTBOUND, ours, f"sip:agent{(g >> 32) % 40}@sip.example.net"
+        return OUTBOUND, ours, customer
+
+    def record(self, i: int) -> CallRecord:
+        key = self.key
+        h = mix64(key ^ (i << 3))
+        g = mix64(key ^ ((i << 3) | 1))
+        created, start, answer, end, outcome, failure = self._timeline(i, h, g)
+        kind = (h >> 16) % 100
+        parent_id: str | None = None
+        lag = self.lag
+        if kind < _CHILD_BELOW:
+            p = i - lag
+            hp = mix64(key ^ (p << 3)) if p >= 0 else 0
+            if p >= 0 and self._parent_kind(hp):
+                parent_direction, parent_from, parent_to = self._parties(
+                    (hp >> 16) % 100, mix64(key ^ ((p << 3) | 1))
+                )
+                direction = DIAL
+                from_ = parent_to if parent_direction == INBOUND else parent_from
+                to = self._customer((g >> 32) % 3000)
+                parent_id = self.id_of(p)
+            else:
+                # A leg candidate without a parent to hang on is a plain outbound call.
+                direction, from_, to = self._parties(99, g)
+        else:
+            direction, from_, to = self._parties(kind, g)
+            j = i + lag
+            if j < self.count and self._parent_kind(h):
+                hj = mix64(key ^ (j << 3))
+                if (hj >> 16) % 100 < _CHILD_BELOW:
+                    child_end = self._timeline(j, hj, mix64(key ^ ((j << 3) | 1)))[3]
+                    end = max(end, child_end + 1 + (g >> 60))
+        record = CallRecord(
+            seq=i,
+            id=self.id_of(i),
+            direction=direction,
+            from_=from_,
+            to=to,
+            created=created,
+            start=start,
+            answer=answer,
+            end=end,
+            outcome=outcome,
+            cause="",
+            parent_id=parent_id,
+            ring_timeout=self.ring_timeout,
+        )
+        if self.vendor == "bandwidth":
+            self._bandwidth_facts(record, failure, h, g)
+        else:
+            self._restcomm_facts(record, g)
+        return record
+
+    def _bandwidth_facts(self, record: CallRecord, failure: int, h: int, g: int) -> None:
+        outcome = record.outcome
+        if outcome == FAILED:
+            cause, _, message = BANDWIDTH_FAILURES[failure]
+            record.cause = cause
+            record.error = (message, _uuid_text(h, g))
+        elif outcome == CANCELED:
+            # A caller who gives up on an inbound call hangs up; an outbound one is cancelled.
+            record.cause = "hangup" if record.direction == INBOUND else "cancel"
+        else:
+            record.cause = _BANDWIDTH_CAUSES[outcome]
+        if record.direction == INBOUND:
+            verstat = "TN-Validation-Failed" if (g >> 12) % 10 == 0 else "TN-Validation-Passed"
+            record.extra["stirShaken"] = {
+                "verstat": verstat,
+                "attestationIndicator": "ABC"[(g >> 8) % 3],
+                "originatingId": _uuid_text(g, h),
+            }
+
+    def _restcomm_facts(self, record: CallRecord, g: int) -> None:
+        direction = record.direction
+        if record.seq >= self.plain_sids_below:
+            record.instance = self.instance
+        if direction == INBOUND:
+            record.caller_name = _CALLER_NAMES[(g >> 8) % len(_CALLER_NAMES)]
+            record.number_sid = self._number_sids.get(record.to, "")
+            if record.outcome == FAILED and (g >> 56) % 3 == 0:
+                record.cause = "not-found"  # an internal status that leaks onto the wire
+        elif direction == OUTBOUND and record.answer is not None:
+            record.answered_by = _ANSWERED_BY[(g >> 50) % 10]
+        units = math.ceil(record.talk_seconds() / 60) * _RATES[direction]
+        record.price = f"{units // 10000}.{units % 10000:04d}" if units else "0.00"

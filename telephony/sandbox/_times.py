@@ -1,0 +1,37 @@
+"""Fast time formatting for listings: the text up to the minute is cached, since the calls
+of one page are close together in time."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+__all__ = ["MinuteFormat"]
+
+
+class MinuteFormat:
+    """``format(moment)`` = ``head(minute start) + tail(second, millisecond)``."""
+
+    def __init__(
+        self,
+        head: Callable[[time.struct_time], str],
+        tail: Callable[[int, int], str],
+        *,
+        offset_seconds: int = 0,
+    ) -> None:
+        self._head = head
+        self._tail = tail
+        self._offset = offset_seconds
+        self._cache: dict[int, str] = {}
+
+    def __call__(self, moment: float) -> str:
+        seconds, millis = divmod(math.floor(moment * 1000) + self._offset * 1000, 1000)
+        minute, second = divmod(seconds, 60)
+        head = self._cache.get(minute)
+        if head is None:
+            if len(self._cache) > 8192:
+                self._cache.clear()
+            head = self._head(time.gmtime(minute * 60))
+            self._cache[minute] = head
+        return head + self._tail(second, millis)
