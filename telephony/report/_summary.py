@@ -93,7 +93,7 @@ class Summary:
             self.cost[currency] = self.cost.get(currency, _ZERO_COST) + price
         if status not in _TERMINAL:
             return
-        if call.answered_at is not None or status is CallStatus.COMPLETED:
+        if call.answered_at is not None or status == CallStatus.COMPLETED:
             self.answered += 1
             self.effective += 1
             talk_time = _talk_time(call)
