@@ -49,8 +49,9 @@ async def amerge(
 ) -> AsyncIterator[Call]:
     """``merge`` for async iterables (e.g. ``AsyncClient.list_calls``); plain iterables may be
     mixed in. Streams are awaited one at a time: after the first call of each, the next call
-    needed always comes from the stream whose call was just handed on. Async generators that
-    were started are closed (``aclose``) when the merged stream ends or is closed early."""
+    needed always comes from the stream whose call was just handed on. The async iterators
+    given are closed (``aclose``, when they have one) when the merged stream ends or is closed
+    early, so that their connections are released."""
     iterators: list[AsyncIterator[Call]] = [_aiter(stream) for stream in streams]
     # Heap entries: (distance from a fixed origin, stream index, call); the distance is
     # negated for reverse order, as heapq only keeps the smallest first. The index breaks ties,
