@@ -8,7 +8,7 @@ counts, cost) in one streaming pass; ``write_csv`` / ``write_jsonl`` export norm
 
 from __future__ import annotations
 
-from telephony.report._export import COLUMNS, export_record, write_csv, write_jsonl
+from telephony.report._export import COLUMNS, export_record, iso_utc, write_csv, write_jsonl
 from telephony.report._merge import amerge, creation_order, merge
 from telephony.report._summary import (
     GroupBy,
@@ -31,6 +31,7 @@ __all__ = [
     "creation_order",
     "export_record",
     "format_table",
+    "iso_utc",
     "merge",
     "summarize",
     "write_csv",

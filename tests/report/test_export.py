@@ -149,3 +149,11 @@ def test_exports_stream_row_by_row() -> None:
         assert write(stream(), out) == 3
         header = 1 if write is write_csv else 0
         assert seen == [header, header + 1, header + 2]
+
+
+def test_iso_utc_is_the_export_time_format() -> None:
+    assert telephony.report.iso_utc(None) is None
+    plus_one = timezone(timedelta(hours=1))
+    assert telephony.report.iso_utc(datetime(2024, 1, 1, 0, 30, tzinfo=plus_one)) == (
+        "2023-12-31T23:30:00Z"
+    )
