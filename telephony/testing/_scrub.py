@@ -1,0 +1,296 @@
+"""Scrubbing recorded HTTP traffic so a cassette made against a real account can be committed.
+
+Three kinds of rewriting, applied to every request and response the recorder keeps (and to
+live requests on replay, so they match what was stored):
+
+- structural: the account id in the request path (``/accounts/{id}/calls``,
+  ``/Accounts/{sid}/Calls``), id fields in JSON (``accountId``, ``applicationId``) and XML
+  (``<AccountSid>``), password fields in JSON and forms, OAuth2 tokens and client secrets,
+  and the ``Authorization`` / cookie headers (dropped);
+- learned: every value found by a structural rule (and every credential handed to
+  ``learn``) is replaced wherever else it appears: in URLs, ``Link`` / ``Location`` headers,
+  ``callUrl`` / ``Uri`` fields, error texts;
+- rebased: a live server's base URL (``http://127.0.0.1:PORT/...`` of a sandbox) becomes a
+  fixed placeholder base URL, so replays match whatever port the recording used.
+
+Nothing here knows vcrpy's classes: it works on URL strings, header mappings and bodies.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+__all__ = [
+    "ACCESS_TOKEN",
+    "CREDENTIAL_HEADERS",
+    "REDACTED",
+    "Scrubber",
+]
+
+REDACTED = "REDACTED"
+ACCESS_TOKEN = "ACCESS_TOKEN"  # noqa: S105 - the placeholder, not a token
+USERNAME = "USERNAME"
+BANDWIDTH_ACCOUNT = "ACCOUNT_ID"
+BANDWIDTH_APPLICATION = "APPLICATION_ID"
+RESTCOMM_ACCOUNT = "ACCOUNT_SID"
+
+# Dropped from requests and responses alike.
+CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
+)
+# Volatile answer headers: dropping them keeps re-recordings comparable.
+_VOLATILE_HEADERS = frozenset({"date"})
+# A value shorter than this is never replaced wherever it appears: "1" or "ab" would garble
+# unrelated text. (Structural rules still rewrite such values where they stand.)
+MIN_LEARNED_LENGTH = 4
+
+_ID_CHARS = r"[^/?#\s\"'<>&;,]+"
+# Account ids in request paths: Bandwidth's lower-case and Restcomm's capitalised segments.
+_PATH_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"(/accounts/)({_ID_CHARS})(?=/calls(?:[/?#]|$))"), BANDWIDTH_ACCOUNT),
+    (re.compile(rf"(/Accounts/)({_ID_CHARS})(?=/Calls(?:[/.?#]|$))"), RESTCOMM_ACCOUNT),
+)
+# JSON string fields (Bandwidth bodies, OAuth2 answers), by key, with their placeholder.
+_JSON_FIELDS = {
+    "accountId": BANDWIDTH_ACCOUNT,
+    "applicationId": BANDWIDTH_APPLICATION,
+    "password": REDACTED,
+    "fallbackPassword": REDACTED,
+    "access_token": ACCESS_TOKEN,
+    "refresh_token": REDACTED,
+    "id_token": REDACTED,
+    "client_secret": REDACTED,
+}
+_JSON_FIELD = re.compile(
+    r'"(' + "|".join(map(re.escape, _JSON_FIELDS)) + r')"(\s*:\s*)"((?:[^"\\]|\\.)*)"'
+)
+# Form fields (Restcomm posts, OAuth2 token requests).
+_FORM_FIELDS = {
+    "Password": REDACTED,
+    "AuthToken": REDACTED,
+    "client_secret": REDACTED,
+    "client_assertion": REDACTED,
+    "refresh_token": REDACTED,
+    "password": REDACTED,
+}
+# XML elements (Restcomm answers).
+_XML_FIELDS = {"AccountSid": RESTCOMM_ACCOUNT, "AuthToken": REDACTED, "Password": REDACTED}
+_XML_FIELD = re.compile(
+    r"<(" + "|".join(_XML_FIELDS) + r")>([^<]*)</\1>",
+)
+# Query parameters that carry credentials.
+_QUERY_FIELDS = {"access_token": ACCESS_TOKEN, "token": REDACTED, "password": REDACTED}
+
+
+def _bounded(value: str) -> re.Pattern[str]:
+    # Not inside a longer id: "123" must not hit "91234".
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class Scrubber:
+    """Rewrites traffic for storage. One per cassette session: it remembers the values it
+    learned, so a secret seen once is replaced everywhere afterwards."""
+
+    def __init__(
+        self,
+        *,
+        rebase: Mapping[str, str] | None = None,
+        replace: Mapping[str, str] | None = None,
+    ) -> None:
+        self._bases: dict[str, str] = {}
+        self._values: dict[str, str] = {}
+        self._value_patterns: list[tuple[re.Pattern[str], str]] = []
+        for live, placeholder in (rebase or {}).items():
+            self.rebase(live, placeholder)
+        for value, replacement in (replace or {}).items():
+            self.learn(value, replacement)
+
+    def __repr__(self) -> str:
+        # Never show learned values: they are the secrets.
+        return f"Scrubber(bases={len(self._bases)}, learned={len(self._values)})"
+
+    # -- configuration -----------------------------------------------------------------------
+
+    def rebase(self, live: str, placeholder: str) -> None:
+        """Store URLs under ``live`` (a base URL, e.g. ``http://127.0.0.1:4321/restcomm``)
+        as under ``placeholder``; the bare origin is mapped too."""
+        live, placeholder = live.rstrip("/"), placeholder.rstrip("/")
+        if not live or live == placeholder:
+            return
+        self._bases[live] = placeholder
+        if urlsplit(live).path not in ("", "/"):
+            self._bases.setdefault(_origin(live), _origin(placeholder))
+
+    def learn(self, value: object, replacement: str) -> None:
+        """Replace ``value`` by ``replacement`` wherever it appears from now on."""
+        if not isinstance(value, str) or value == replacement:
+            return
+        if len(value) < MIN_LEARNED_LENGTH or value in self._values:
+            return
+        self._values[value] = replacement
+        # Longest first, so a value containing another is replaced whole.
+        self._value_patterns = [
+            (_bounded(known), self._values[known])
+            for known in sorted(self._values, key=len, reverse=True)
+        ]
+
+    # -- text --------------------------------------------------------------------------------
+
+    def text(self, text: str) -> str:
+        """Rebase URLs and replace every learned value in ``text``."""
+        for live in sorted(self._bases, key=len, reverse=True):
+            text = re.sub(rf"{re.escape(live)}(?![0-9])", self._bases[live], text)
+        for pattern, replacement in self._value_patterns:
+            text = pattern.sub(replacement, text)
+        return text
+
+    def url(self, url: str) -> str:
+        """A request URL for storage: account ids in the path and credential query values
+        replaced, no user info, base rebased."""
+        for live in sorted(self._bases, key=len, reverse=True):
+            if url == live or url.startswith((live + "/", live + "?")):
+                url = self._bases[live] + url[len(live) :]
+                break
+        parts = urlsplit(url)
+        path = parts.path
+        for pattern, placeholder in _PATH_RULES:
+            for found in pattern.finditer(path):
+                self.learn(found.group(2), placeholder)
+            path = pattern.sub(rf"\g<1>{placeholder}", path)
+        query = parts.query
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            if any(key in _QUERY_FIELDS for key, _ in pairs):
+                for key, value in pairs:
+                    if key in _QUERY_FIELDS:
+                        self.learn(value, _QUERY_FIELDS[key])
+                query = urlencode([(k, _QUERY_FIELDS.get(k, v)) for k, v in pairs], safe=":/@+")
+        netloc = parts.netloc.rpartition("@")[2]
+        return self.text(urlunsplit((parts.scheme, netloc, path, query, parts.fragment)))
+
+    # -- headers -----------------------------------------------------------------------------
+
+    def learn_authorization(self, value: str) -> None:
+        """Learn the credentials in an ``Authorization`` header before it is dropped."""
+        scheme, _, credentials = value.strip().partition(" ")
+        credentials = credentials.strip()
+        if scheme.lower() == "basic":
+            try:
+                decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                self.learn(credentials, REDACTED)
+                return
+            user, _, password = decoded.partition(":")
+            self.learn(password, REDACTED)
+            self.learn(user, USERNAME)  # no-op when the user is an account id already learned
+            self.learn(credentials, REDACTED)
+        elif credentials:
+            self.learn(credentials, ACCESS_TOKEN if scheme.lower() == "bearer" else REDACTED)
+
+    def header_value(self, name: str, value: str) -> str | None:
+        """The stored value of a header, or None to drop it."""
+        lower = name.lower()
+        if lower in CREDENTIAL_HEADERS:
+            if lower in ("authorization", "proxy-authorization"):
+                self.learn_authorization(value)
+            return None
+        return self.text(value)
+
+    def response_headers(self, headers: Mapping[str, list[str]]) -> dict[str, list[str]]:
+        kept: dict[str, list[str]] = {}
+        for name, values in headers.items():
+            if name.lower() in _VOLATILE_HEADERS:
+                continue
+            stored = [v for v in (self.header_value(name, value) for value in values) if v]
+            if stored:
+                kept[name] = stored
+        return kept
+
+    # -- bodies ------------------------------------------------------------------------------
+
+    def body(self, body: bytes | None, content_type: str) -> bytes | None:
+        """A body for storage. A body that is not UTF-8 text is kept as is: there is no
+        text to scrub in it."""
+        if not body:
+            return body
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body
+        return self.body_text(text, content_type).encode("utf-8")
+
+    def body_text(self, text: str, content_type: str) -> str:
+        kind = content_type.split(";")[0].strip().lower()
+        if "json" in kind or text.lstrip().startswith(("{", "[")):
+            text = _JSON_FIELD.sub(self._json_field, text)
+        if kind == "application/x-www-form-urlencoded":
+            text = self._form(text)
+        if "xml" in kind or text.lstrip().startswith("<"):
+            text = _XML_FIELD.sub(self._xml_field, text)
+        return self.text(text)
+
+    def _json_field(self, found: re.Match[str]) -> str:
+        key, colon, raw = found.group(1), found.group(2), found.group(3)
+        try:
+            value = json.loads(f'"{raw}"')
+        except ValueError:
+            value = raw
+        placeholder = _JSON_FIELDS[key]
+        if value in ("", "*****"):  # empty or already masked by the vendor
+            return found.group(0)
+        self.learn(value, placeholder)
+        return f'"{key}"{colon}"{placeholder}"'
+
+    def _xml_field(self, found: re.Match[str]) -> str:
+        name, value = found.group(1), found.group(2)
+        if not value.strip():
+            return found.group(0)
+        placeholder = _XML_FIELDS[name]
+        self.learn(value.strip(), placeholder)
+        return f"<{name}>{placeholder}</{name}>"
+
+    def _form(self, text: str) -> str:
+        pairs = parse_qsl(text, keep_blank_values=True)
+        if not any(key in _FORM_FIELDS for key, _ in pairs):
+            return text
+        for key, value in pairs:
+            if key in _FORM_FIELDS and value:
+                self.learn(value, _FORM_FIELDS[key])
+        return urlencode([(k, _FORM_FIELDS[k] if k in _FORM_FIELDS and v else v) for k, v in pairs])
+
+    # -- whole interactions (vcrpy's shapes, duck-typed) -------------------------------------
+
+    def request_parts(
+        self,
+        *,
+        url: str,
+        headers: Iterable[tuple[str, str]],
+        body: bytes | None,
+    ) -> tuple[str, list[tuple[str, str]], bytes | None]:
+        """Scrub one request: the URL first (account ids are learned from the path), then
+        the Authorization header (a Basic user that is the account id stays the account
+        placeholder), then the body."""
+        header_list = list(headers)
+        url = self.url(url)
+        for name, value in header_list:
+            if name.lower() in ("authorization", "proxy-authorization"):
+                self.learn_authorization(value)
+        url = self.text(url)
+        content_type = next((v for n, v in header_list if n.lower() == "content-type"), "")
+        body = self.body(body, content_type)
+        stored = [
+            (name, scrubbed)
+            for name, value in header_list
+            if name.lower() != "host"  # the URL says it (rebased)
+            and (scrubbed := self.header_value(name, value)) is not None
+        ]
+        return url, stored, body

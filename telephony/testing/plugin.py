@@ -1,0 +1,360 @@
+"""pytest plugin: test your code against recorded vendor traffic (vcrpy cassettes).
+
+Registered as the ``pytest11`` entry point ``telephony``. What it gives a test:
+
+- ``@pytest.mark.telephony_cassette("bandwidth/list.yaml")`` names the cassette (default:
+  ``<test module>/<test name>.yaml``) under ``telephony_cassette_dir`` (the ini option of that
+  name, relative to the rootdir; else a ``cassettes/`` folder beside the test file);
+- ``telephony_client(provider, **settings)``: a ready ``Client`` with the cassette in use.
+  On replay its default settings are the placeholders the cassettes are stored with
+  (``REPLAY_SETTINGS``), so requests match; retries are off (``max_retries=0``) unless
+  asked for. ``telephony_async_client`` gives an ``AsyncClient`` (use ``async with``);
+- replay by default, with the network blocked; ``--telephony-record=new`` records what is
+  missing and ``--telephony-record=all`` records everything again. Recording reads the real
+  settings from ``TELEPHONY_<PROVIDER>_<SETTING>`` environment variables (e.g.
+  ``TELEPHONY_BANDWIDTH_ACCOUNT_ID``), or from the ``telephony_record_settings`` fixture;
+- ``telephony_vcr`` (the configured ``vcr.VCR``; ``make_vcr`` builds one outside pytest),
+  ``telephony_vcr_config`` (extra ``make_vcr`` arguments, override it), ``telephony_cassette``
+  (the cassette in use).
+
+vcrpy is imported only when a cassette is used, so having this plugin installed costs a test
+run nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+import telephony
+from telephony._client import AsyncClient, Client
+from telephony._errors import ValidationError
+from telephony.testing._network import network_blocked
+from telephony.testing._scrub import (
+    BANDWIDTH_ACCOUNT,
+    BANDWIDTH_APPLICATION,
+    REDACTED,
+    RESTCOMM_ACCOUNT,
+    USERNAME,
+    Scrubber,
+)
+
+if TYPE_CHECKING:
+    from telephony.testing._vcr import TelephonyVCR
+
+__all__ = [
+    "ENV_PREFIX",
+    "MARKER",
+    "REPLAY_SETTINGS",
+    "autoloaded",
+    "pytest_addoption",
+    "pytest_configure",
+    "telephony_async_client",
+    "telephony_cassette",
+    "telephony_cassette_dir",
+    "telephony_client",
+    "telephony_record_mode",
+    "telephony_record_settings",
+    "telephony_vcr",
+    "telephony_vcr_config",
+]
+
+MARKER = "telephony_cassette"
+ENTRY_POINT = "telephony"
+ENV_PREFIX = "TELEPHONY_"
+RECORD_CHOICES = ("none", "new", "all")
+
+# The settings cassettes are stored with: a replaying client made with them sends exactly
+# the requests that were recorded (account ids and hosts as placeholders). Credentials are
+# never compared (the Authorization header is not stored), so any value works for them.
+REPLAY_SETTINGS: Mapping[str, Mapping[str, str]] = {
+    "bandwidth": {
+        "base_url": "https://voice.bandwidth.com/api/v2",
+        "account_id": BANDWIDTH_ACCOUNT,
+        "application_id": BANDWIDTH_APPLICATION,
+        "username": USERNAME,
+        "password": "PASSWORD",
+    },
+    "restcomm": {
+        "base_url": "https://restcomm.example/restcomm",
+        "account_sid": RESTCOMM_ACCOUNT,
+        "auth_token": "AUTH_TOKEN",
+    },
+}
+# Where a live token URL is stored (Bandwidth's own, so replays with defaults match).
+_REPLAY_TOKEN_URLS = {"bandwidth": "https://api.bandwidth.com/api/v1/oauth2/token"}
+# What each recorded setting becomes in the cassette.
+_SETTING_PLACEHOLDERS = {
+    "account_id": BANDWIDTH_ACCOUNT,
+    "application_id": BANDWIDTH_APPLICATION,
+    "account_sid": RESTCOMM_ACCOUNT,
+    "username": USERNAME,
+    "client_id": "CLIENT_ID",
+}
+_SECRET_WORDS = ("password", "secret", "token", "key")
+_CLIENT_OPTIONS = frozenset({"transport", "timeout", "max_retries", "backoff"})
+
+
+def autoloaded() -> bool:
+    """Whether pytest loads this plugin through its ``pytest11`` entry point. A conftest that
+    must work before the package is installed imports the plugin only when this is False
+    (registering it twice under two names is an error)."""
+    if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
+        return False
+    return any(
+        ep.name == ENTRY_POINT and ep.value.split(":")[0] == __name__
+        for ep in entry_points(group="pytest11")
+    )
+
+
+# -- hooks -----------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("telephony", "telephony cassettes")
+    group.addoption(
+        "--telephony-record",
+        action="store",
+        default=None,
+        choices=RECORD_CHOICES,
+        metavar="MODE",
+        help="telephony cassettes: none (replay only, network blocked; the default), "
+        "new (record requests missing from cassettes), all (record every cassette in use "
+        "again). Recording reads TELEPHONY_<PROVIDER>_<SETTING> environment variables.",
+    )
+    parser.addini(
+        "telephony_record",
+        "default of --telephony-record (none, new, all)",
+        default="none",
+    )
+    parser.addini(
+        "telephony_cassette_dir",
+        "folder of telephony cassettes, relative to the rootdir "
+        "(default: cassettes/ beside each test file)",
+        default="",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(name=None, *, allowed_hosts=()): use the named telephony cassette "
+        "(a path under telephony_cassette_dir); replay blocks the network except for "
+        "allowed_hosts.",
+    )
+
+
+# -- fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def telephony_record_mode(pytestconfig: pytest.Config) -> str:
+    """``"none"`` (replay), ``"new"`` or ``"all"``: ``--telephony-record``, else the
+    ``telephony_record`` ini option."""
+    chosen = pytestconfig.getoption("telephony_record", default=None)
+    if chosen is None:
+        chosen = str(pytestconfig.getini("telephony_record") or "none").strip()
+    if chosen not in RECORD_CHOICES:
+        raise pytest.UsageError(f"telephony_record must be one of {RECORD_CHOICES}: {chosen!r}")
+    return str(chosen)
+
+
+@pytest.fixture
+def telephony_cassette_dir(request: pytest.FixtureRequest) -> Path:
+    """Where cassettes are read and written. Override it in a conftest to move them."""
+    configured = str(request.config.getini("telephony_cassette_dir") or "").strip()
+    if configured:
+        return Path(request.config.rootpath, configured)
+    return Path(request.path).parent / "cassettes"
+
+
+@pytest.fixture
+def telephony_vcr_config() -> dict[str, Any]:
+    """Extra ``make_vcr`` keyword arguments (``rebase``, ``replace``, vcrpy options).
+    Override it in a conftest."""
+    return {}
+
+
+@pytest.fixture
+def telephony_vcr(
+    telephony_record_mode: str,
+    telephony_cassette_dir: Path,
+    telephony_vcr_config: dict[str, Any],
+) -> TelephonyVCR:
+    """The configured ``vcr.VCR`` (one per test, so what it learns stays in the test)."""
+    from telephony.testing._vcr import make_vcr  # vcrpy only when used
+
+    options = {"cassette_library_dir": telephony_cassette_dir, **telephony_vcr_config}
+    return make_vcr(record=telephony_record_mode, **options)
+
+
+def _cassette_name(request: pytest.FixtureRequest) -> tuple[str, tuple[str, ...]]:
+    marker = request.node.get_closest_marker(MARKER)
+    name: str | None = None
+    allowed: tuple[str, ...] = ()
+    if marker is not None:
+        given = marker.kwargs.get("name") or (marker.args[0] if marker.args else None)
+        name = str(given) if given else None
+        allowed = tuple(marker.kwargs.get("allowed_hosts", ()))
+    if name is None:
+        test = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_")
+        name = f"{Path(request.path).stem}/{test}.yaml"
+    return name, allowed
+
+
+@pytest.fixture
+def telephony_cassette(
+    request: pytest.FixtureRequest,
+    telephony_vcr: TelephonyVCR,
+    telephony_record_mode: str,
+) -> Iterator[Any]:
+    """The vcrpy cassette in use for this test (named by the ``telephony_cassette``
+    marker). On replay the network is blocked while it is in use."""
+    name, allowed = _cassette_name(request)
+    path = Path(telephony_vcr.cassette_library_dir or ".") / name
+    replaying = telephony_record_mode == "none"
+    if replaying and not path.is_file():
+        pytest.fail(
+            f"telephony cassette {os.path.relpath(path)} does not exist: record it with "
+            "`pytest --telephony-record=new` (see cassettes/README.md)",
+            pytrace=False,
+        )
+    with contextlib.ExitStack() as stack:
+        cassette = stack.enter_context(telephony_vcr.use_cassette(name))
+        if replaying:
+            stack.enter_context(network_blocked(allowed_hosts=allowed, reason=f"cassette {name}"))
+        yield cassette
+
+
+def _environment_settings(provider: str) -> dict[str, Any]:
+    prefix = f"{ENV_PREFIX}{provider.upper()}_"
+    return {
+        key[len(prefix) :].lower(): value
+        for key, value in os.environ.items()
+        if key.startswith(prefix) and value
+    }
+
+
+@pytest.fixture
+def telephony_record_settings() -> Callable[[str], dict[str, Any]]:
+    """``settings(provider)``: the real connection settings used when recording. The
+    default reads ``TELEPHONY_<PROVIDER>_<SETTING>`` environment variables
+    (``TELEPHONY_RESTCOMM_BASE_URL``, ``TELEPHONY_RESTCOMM_ACCOUNT_SID``...). Override it
+    to record against something you start in a fixture (a sandbox)."""
+    return _environment_settings
+
+
+def _teach(scrubber: Scrubber, provider: str, settings: Mapping[str, Any]) -> None:
+    """Tell the scrubber what the live settings look like in the cassette."""
+    replay = REPLAY_SETTINGS.get(provider, {})
+    base_url = settings.get("base_url")
+    if isinstance(base_url, str) and "base_url" in replay:
+        scrubber.rebase(base_url, replay["base_url"])
+    token_url = settings.get("token_url")
+    if isinstance(token_url, str) and provider in _REPLAY_TOKEN_URLS:
+        scrubber.rebase(token_url, _REPLAY_TOKEN_URLS[provider])
+    for key, value in settings.items():
+        if key in _SETTING_PLACEHOLDERS:
+            scrubber.learn(value, _SETTING_PLACEHOLDERS[key])
+        elif any(word in key for word in _SECRET_WORDS) and not key.endswith("_url"):
+            scrubber.learn(value, REDACTED)
+
+
+def _settings(
+    provider: str,
+    given: Mapping[str, Any],
+    *,
+    mode: str,
+    record_settings: Callable[[str], Mapping[str, Any]],
+    scrubber: Scrubber,
+) -> dict[str, Any]:
+    if mode == "none":
+        base = dict(REPLAY_SETTINGS.get(provider, {}))
+    else:
+        base = dict(record_settings(provider))
+    if "client_id" in given or "client_secret" in given:
+        base.pop("username", None)  # OAuth2 instead of Basic
+        base.pop("password", None)
+    settings = {**base, **given}
+    settings.setdefault("max_retries", 0)
+    if mode != "none":
+        if not base:
+            pytest.fail(
+                f"recording {provider!r} needs its settings: set {ENV_PREFIX}"
+                f"{provider.upper()}_<SETTING> environment variables (e.g. "
+                f"{ENV_PREFIX}{provider.upper()}_ACCOUNT_ID) or override the "
+                "telephony_record_settings fixture",
+                pytrace=False,
+            )
+        _teach(scrubber, provider, settings)
+    return settings
+
+
+def _connect(provider: str, settings: dict[str, Any], *, use_async: bool) -> Any:
+    try:
+        if use_async:
+            return telephony.connect_async(provider, **settings)
+        return telephony.connect(provider, **settings)
+    except ValidationError as exc:
+        # Say which settings were used by name only: the values may be credentials.
+        names = ", ".join(sorted(set(settings) - _CLIENT_OPTIONS))
+        pytest.fail(f"telephony_client({provider!r}) with {names}: {exc}", pytrace=False)
+
+
+@pytest.fixture
+def telephony_client(
+    telephony_cassette: Any,
+    telephony_vcr: TelephonyVCR,
+    telephony_record_mode: str,
+    telephony_record_settings: Callable[[str], Mapping[str, Any]],
+) -> Iterator[Callable[..., Client]]:
+    """``telephony_client(provider, **settings)``: a ``Client`` that replays (or records)
+    the test's cassette. Closed after the test."""
+    made: list[Client] = []
+
+    def make(provider: str, /, **settings: Any) -> Client:
+        merged = _settings(
+            provider,
+            settings,
+            mode=telephony_record_mode,
+            record_settings=telephony_record_settings,
+            scrubber=telephony_vcr.scrubber,
+        )
+        client: Client = _connect(provider, merged, use_async=False)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+@pytest.fixture
+def telephony_async_client(
+    telephony_cassette: Any,
+    telephony_vcr: TelephonyVCR,
+    telephony_record_mode: str,
+    telephony_record_settings: Callable[[str], Mapping[str, Any]],
+) -> Callable[..., AsyncClient]:
+    """``telephony_async_client(provider, **settings)``: an ``AsyncClient`` that replays
+    (or records) the test's cassette; use it as ``async with``."""
+
+    def make(provider: str, /, **settings: Any) -> AsyncClient:
+        merged = _settings(
+            provider,
+            settings,
+            mode=telephony_record_mode,
+            record_settings=telephony_record_settings,
+            scrubber=telephony_vcr.scrubber,
+        )
+        client: AsyncClient = _connect(provider, merged, use_async=True)
+        return client
+
+    return make
