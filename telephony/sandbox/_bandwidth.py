@@ -38,7 +38,7 @@ from telephony.sandbox._clock import SandboxClock
 from telephony.sandbox._exchange import Reply, Request, basic_credentials
 from telephony.sandbox._ledger import Ledger
 from telephony.sandbox._mix import MASK, mix64
-from telephony.sandbox._times import MinuteFormat
+from telephony.sandbox._times import MinuteFormat, millis, to_millis
 
 __all__ = ["API_PREFIX", "RETENTION", "TOKEN_PATH", "BandwidthApi", "iso"]
 
@@ -297,7 +297,7 @@ class BandwidthApi:
             fields = self._create_fields(body)
         except _InvalidRequestError as exc:
             return self._error(400, "validation", str(exc))
-        now = self.clock.now()
+        now = millis(self.clock.now())
         ring_timeout = float(fields["callTimeout"])
         start, answer, end, outcome = plan_for(fields["to"], created=now, ring_timeout=ring_timeout)
 
@@ -431,7 +431,7 @@ class BandwidthApi:
         except _InvalidRequestError as exc:
             return self._error(400, "validation", str(exc))
         with self.ledger.lock:
-            now = self.clock.now()
+            now = millis(self.clock.now())
             phase = record.phase(now)
             if phase == ENDED:
                 return self._error(409, "conflict", f"Call {call_id} has already ended.")
@@ -475,7 +475,7 @@ class BandwidthApi:
         if root.tag != "Bxml":
             return self._error(400, "validation", "Invalid BXML: the root element must be <Bxml>.")
         with self.ledger.lock:
-            now = self.clock.now()
+            now = millis(self.clock.now())
             phase = record.phase(now)
             if phase != TALKING:
                 return self._error(
@@ -522,6 +522,8 @@ class BandwidthApi:
                 return self._error(400, "validation", f"Invalid {name}: {text!r} is not ISO 8601.")
             bounds.append(moment)
         low, high = bounds
+        low_ms = None if low is None else to_millis(low)
+        high_ms = None if high is None else to_millis(high)
         to, from_, cause = params.get("to"), params.get("from"), params.get("disconnectCause")
         now = self.clock.now()
         forget_before = now - RETENTION
@@ -538,11 +540,14 @@ class BandwidthApi:
                     return False
             elif cause is not None:
                 return False
-            if low is not None or high is not None:
+            if low_ms is not None or high_ms is not None:
                 start = record.start
                 if start is None or start > now:
                     return False
-                if (low is not None and start < low) or (high is not None and start > high):
+                start_ms = to_millis(start)
+                if (low_ms is not None and start_ms < low_ms) or (
+                    high_ms is not None and start_ms > high_ms
+                ):
                     return False
             return True
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Callable
+from math import floor as _floor
 
 from telephony.sandbox._calls import (
     ANSWERED,
@@ -119,13 +120,14 @@ class History:
         return mix64(self.key ^ ((i << 3) | k))
 
     def _created(self, i: int, h: int) -> float:
-        return self.t0 + (i + (h & 0xFFFF) * (0.5 / 65536.0)) * self.step
+        return _floor((self.t0 + (i + (h & 0xFFFF) * (0.5 / 65536.0)) * self.step) * 1000) / 1000
 
     def _start(self, i: int, h: int) -> float:
         created = self.t0 + (i + (h & 0xFFFF) * (0.5 / 65536.0)) * self.step
-        if self.vendor == "bandwidth" and _CHILD_BELOW <= (h >> 16) % 100 < _INBOUND_BELOW:
-            return created  # an inbound call starts when it arrives
-        return created + min(0.45 * self.step, 0.05 + ((h >> 40) & 0xFF) * (0.6 / 255.0))
+        if self.vendor != "bandwidth" or not _CHILD_BELOW <= (h >> 16) % 100 < _INBOUND_BELOW:
+            created += min(0.45 * self.step, 0.05 + ((h >> 40) & 0xFF) * (0.6 / 255.0))
+        # An inbound Bandwidth call starts when it arrives; others wait a moment.
+        return _floor(created * 1000) / 1000
 
     def created(self, i: int) -> float:
         return self._created(i, self._h(i))
@@ -134,11 +136,13 @@ class History:
         return self._start(i, self._h(i))
 
     def _first(self, key: Callable[[int], float], moment: float, *, inclusive: bool) -> int:
+        # Compared in whole milliseconds, so a bound read from a listing matches exactly.
+        bound = round(moment * 1000)
         lo, hi = 0, self.count
         while lo < hi:
             mid = (lo + hi) // 2
-            value = key(mid)
-            if value < moment or (not inclusive and value == moment):
+            value = round(key(mid) * 1000)
+            if value < bound or (not inclusive and value == bound):
                 lo = mid + 1
             else:
                 hi = mid
@@ -166,7 +170,7 @@ class History:
         self, i: int, h: int, g: int
     ) -> tuple[float, float, float | None, float, str, int]:
         """(created, start, answer, end, outcome, failure index) from the call's own hash."""
-        created = self.t0 + (i + (h & 0xFFFF) * (0.5 / 65536.0)) * self.step
+        created = self._created(i, h)
         start = self._start(i, h)
         outcome = _OUTCOMES[(h >> 24) % 100]
         ring = 2 + (g & 0xFF) % 22

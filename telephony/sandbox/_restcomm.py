@@ -39,7 +39,7 @@ from telephony.sandbox._calls import (
 from telephony.sandbox._clock import SandboxClock
 from telephony.sandbox._exchange import Reply, Request, basic_credentials, first
 from telephony.sandbox._ledger import Ledger
-from telephony.sandbox._times import MinuteFormat
+from telephony.sandbox._times import MinuteFormat, millis
 
 __all__ = ["API_ROOT", "API_VERSION", "RestcommApi", "wire_status"]
 
@@ -291,7 +291,7 @@ class RestcommApi:
             ring_timeout = float(int(timeout_text))
         to = (values["To"] or "").strip()
         from_ = (values["From"] or "").strip()
-        now = self.clock.now()
+        now = millis(self.clock.now())
         start, answer, end, outcome = plan_for(to, created=now, ring_timeout=ring_timeout)
 
         def make(position: int, sid: str) -> CallRecord:
@@ -329,7 +329,7 @@ class RestcommApi:
         url = first(form, "Url")
         status = first(form, "Status")
         with self.ledger.lock:
-            now = self.clock.now()
+            now = millis(self.clock.now())
             phase = record.phase(now)
             if phase == ENDED:
                 return self._text(410, "Call is already completed.")

@@ -7,7 +7,7 @@ import math
 import time
 from collections.abc import Callable
 
-__all__ = ["MinuteFormat"]
+__all__ = ["MinuteFormat", "millis", "to_millis"]
 
 
 class MinuteFormat:
@@ -26,7 +26,8 @@ class MinuteFormat:
         self._cache: dict[int, str] = {}
 
     def __call__(self, moment: float) -> str:
-        seconds, millis = divmod(math.floor(moment * 1000) + self._offset * 1000, 1000)
+        # round: times are whole milliseconds, stored as floats that may be an ulp off.
+        seconds, millis = divmod(round(moment * 1000) + self._offset * 1000, 1000)
         minute, second = divmod(seconds, 60)
         head = self._cache.get(minute)
         if head is None:
@@ -35,3 +36,13 @@ class MinuteFormat:
             head = self._head(time.gmtime(minute * 60))
             self._cache[minute] = head
         return head + self._tail(second, millis)
+
+
+def to_millis(moment: float) -> int:
+    """Whole milliseconds: every time the sandbox keeps or compares is one."""
+    return round(moment * 1000)
+
+
+def millis(moment: float) -> float:
+    """``moment`` cut to whole milliseconds, as the vendors keep times."""
+    return math.floor(moment * 1000) / 1000
