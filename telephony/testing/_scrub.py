@@ -43,7 +43,7 @@ CREDENTIAL_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
 )
 # Volatile answer headers: dropping them keeps re-recordings comparable.
-_VOLATILE_HEADERS = frozenset({"date"})
+_VOLATILE_HEADERS = frozenset({"date", "connection", "keep-alive"})
 # A value shorter than this is never replaced wherever it appears: "1" or "ab" would garble
 # unrelated text. (Structural rules still rewrite such values where they stand.)
 MIN_LEARNED_LENGTH = 4
@@ -290,7 +290,7 @@ class Scrubber:
         stored = [
             (name, scrubbed)
             for name, value in header_list
-            if name.lower() != "host"  # the URL says it (rebased)
+            if name.lower() not in ("host", "content-length")  # derived from URL and body
             and (scrubbed := self.header_value(name, value)) is not None
         ]
         return url, stored, body

@@ -310,13 +310,14 @@ def _connect(provider: str, settings: dict[str, Any], *, use_async: bool) -> Any
 
 @pytest.fixture
 def telephony_client(
+    telephony_record_settings: Callable[[str], Mapping[str, Any]],
     telephony_cassette: Any,
     telephony_vcr: TelephonyVCR,
     telephony_record_mode: str,
-    telephony_record_settings: Callable[[str], Mapping[str, Any]],
 ) -> Iterator[Callable[..., Client]]:
     """``telephony_client(provider, **settings)``: a ``Client`` that replays (or records)
-    the test's cassette. Closed after the test."""
+    the test's cassette. Closed after the test. (``telephony_record_settings`` is set up
+    before the cassette is in use, so whatever it starts is not recorded.)"""
     made: list[Client] = []
 
     def make(provider: str, /, **settings: Any) -> Client:
@@ -338,10 +339,10 @@ def telephony_client(
 
 @pytest.fixture
 def telephony_async_client(
+    telephony_record_settings: Callable[[str], Mapping[str, Any]],
     telephony_cassette: Any,
     telephony_vcr: TelephonyVCR,
     telephony_record_mode: str,
-    telephony_record_settings: Callable[[str], Mapping[str, Any]],
 ) -> Callable[..., AsyncClient]:
     """``telephony_async_client(provider, **settings)``: an ``AsyncClient`` that replays
     (or records) the test's cassette; use it as ``async with``."""
