@@ -1,0 +1,101 @@
+"""Seeded history: deterministic from the seed, computed on demand (a million calls start at
+once and a deep page is quick), nothing stored."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import httpx
+
+from tests.sandbox.helpers import (
+    START,
+    MakeSandbox,
+    bandwidth_client,
+    restcomm_client,
+    restcomm_page,
+    text,
+)
+
+
+def listings(make_sandbox: MakeSandbox, **options: object) -> tuple[bytes, bytes]:
+    sandbox = make_sandbox(seed_calls=300, **options)
+    with bandwidth_client(sandbox) as bandwidth, restcomm_client(sandbox) as restcomm:
+        return (
+            bandwidth.get("/calls", params={"pageSize": 300}).content,
+            restcomm.get("/Calls", params={"PageSize": 300}).content,
+        )
+
+
+def test_the_same_seed_gives_the_same_history(make_sandbox: MakeSandbox) -> None:
+    first = listings(make_sandbox, seed=7)
+    assert listings(make_sandbox, seed=7) == first
+    other = listings(make_sandbox, seed=8)
+    assert other[0] != first[0]
+    assert other[1] != first[1]
+
+
+def test_ids_and_outcomes_do_not_depend_on_the_start(make_sandbox: MakeSandbox) -> None:
+    early = make_sandbox(seed_calls=50, seed=3)
+    late = make_sandbox(seed_calls=50, seed=3, start=START + timedelta(days=30))
+    with bandwidth_client(early) as one, bandwidth_client(late) as two:
+        a, b = one.get("/calls").json(), two.get("/calls").json()
+    assert [c["callId"] for c in a] == [c["callId"] for c in b]
+    assert [c["disconnectCause"] for c in a] == [c["disconnectCause"] for c in b]
+    assert a[0]["startTime"] != b[0]["startTime"]
+    # The history ends before the sandbox starts: every seeded call is over.
+    assert max(c["endTime"] for c in a) < START.isoformat().replace("+00:00", "Z")
+
+
+def test_a_million_calls_start_at_once_and_deep_pages_are_quick(
+    make_sandbox: MakeSandbox,
+) -> None:
+    began = time.perf_counter()
+    sandbox = make_sandbox(seed_calls=1_000_000)
+    assert time.perf_counter() - began < 0.5
+    with restcomm_client(sandbox) as restcomm, bandwidth_client(sandbox) as bandwidth:
+        began = time.perf_counter()
+        attributes, calls = restcomm_page(
+            restcomm.get("/Calls", params={"Page": 19_999, "PageSize": 50})
+        )
+        assert attributes["numpages"] == "20000"
+        assert len(calls) == 50
+        last_sid = text(calls[-1], "Sid")
+        assert restcomm.get(f"/Calls/{last_sid}").status_code == 200
+        assert time.perf_counter() - began < 2.0
+        began = time.perf_counter()
+        recent = bandwidth.get("/calls", params={"minStartTime": "2026-03-02T11:00:00Z"})
+        assert recent.status_code == 200
+        records = recent.json()
+        assert 0 < len(records) <= 1000
+        assert all(record["startTime"] >= "2026-03-02T11:00:00" for record in records)
+        assert bandwidth.get(f"/calls/{records[-1]['callId']}").status_code == 200
+        assert time.perf_counter() - began < 2.0
+    # Nothing was stored for the seeded calls.
+    assert sandbox.bandwidth.ledger.live() == []
+    assert sandbox.restcomm.ledger.live() == []
+
+
+def test_created_calls_follow_the_seeded_ones(make_sandbox: MakeSandbox) -> None:
+    sandbox = make_sandbox(seed_calls=30)
+    with restcomm_client(sandbox) as restcomm:
+        form = {"From": "+13055550000", "To": "+15550100001", "Url": "https://app.example/a"}
+        created = [restcomm.post("/Calls", data=form) for _ in range(3)]
+        assert all(response.status_code == 200 for response in created)
+        _, calls = restcomm_page(restcomm.get("/Calls", params={"PageSize": 10, "Page": 3}))
+        assert len(calls) == 3
+        assert all(text(call, "Direction") == "outbound-api" for call in calls)
+
+
+def test_unknown_ids_that_look_right_are_not_found(make_sandbox: MakeSandbox) -> None:
+    sandbox = make_sandbox(seed_calls=10)
+    with bandwidth_client(sandbox) as bandwidth:
+        real = bandwidth.get("/calls").json()[0]["callId"]
+        tampered = real[:-1] + ("0" if real[-1] != "0" else "1")
+        assert bandwidth.get(f"/calls/{tampered}").status_code == 404
+        other = make_sandbox(seed_calls=10, seed=99)
+        with httpx.Client(timeout=10) as plain:
+            settings = other.settings("bandwidth")
+            url = f"{settings['base_url']}/accounts/{settings['account_id']}/calls/{real}"
+            answer = plain.get(url, auth=(settings["username"], settings["password"]))
+            assert answer.status_code == 404  # another seed's id
