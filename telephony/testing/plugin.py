@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ENV_PREFIX",
     "MARKER",
+    "REPLAY_OAUTH2_SETTINGS",
     "REPLAY_SETTINGS",
     "autoloaded",
     "pytest_addoption",
@@ -87,6 +88,10 @@ REPLAY_SETTINGS: Mapping[str, Mapping[str, str]] = {
         "account_sid": RESTCOMM_ACCOUNT,
         "auth_token": "AUTH_TOKEN",
     },
+}
+# ``telephony_client(provider, oauth2=True)`` on replay: these instead of username/password.
+REPLAY_OAUTH2_SETTINGS: Mapping[str, Mapping[str, str]] = {
+    "bandwidth": {"client_id": "CLIENT_ID", "client_secret": "CLIENT_SECRET"},
 }
 # Where a live token URL is stored (Bandwidth's own, so replays with defaults match).
 _REPLAY_TOKEN_URLS = {"bandwidth": "https://api.bandwidth.com/api/v1/oauth2/token"}
@@ -271,15 +276,26 @@ def _settings(
     provider: str,
     given: Mapping[str, Any],
     *,
+    oauth2: bool,
     mode: str,
     record_settings: Callable[[str], Mapping[str, Any]],
     scrubber: Scrubber,
 ) -> dict[str, Any]:
     if mode == "none":
         base = dict(REPLAY_SETTINGS.get(provider, {}))
+        if oauth2:
+            if provider not in REPLAY_OAUTH2_SETTINGS:
+                pytest.fail(f"telephony_client: {provider!r} has no OAuth2 settings", pytrace=False)
+            base.update(REPLAY_OAUTH2_SETTINGS[provider])
     else:
         base = dict(record_settings(provider))
-    if "client_id" in given or "client_secret" in given:
+        if oauth2 and "client_id" not in base:
+            pytest.fail(
+                f"recording {provider!r} with oauth2=True needs client_id and client_secret "
+                f"({ENV_PREFIX}{provider.upper()}_CLIENT_ID, ..._CLIENT_SECRET)",
+                pytrace=False,
+            )
+    if oauth2 or "client_id" in given or "client_secret" in given:
         base.pop("username", None)  # OAuth2 instead of Basic
         base.pop("password", None)
     settings = {**base, **given}
@@ -315,15 +331,18 @@ def telephony_client(
     telephony_vcr: TelephonyVCR,
     telephony_record_mode: str,
 ) -> Iterator[Callable[..., Client]]:
-    """``telephony_client(provider, **settings)``: a ``Client`` that replays (or records)
-    the test's cassette. Closed after the test. (``telephony_record_settings`` is set up
-    before the cassette is in use, so whatever it starts is not recorded.)"""
+    """``telephony_client(provider, *, oauth2=False, **settings)``: a ``Client`` that
+    replays (or records) the test's cassette; ``oauth2=True`` authenticates with OAuth2
+    client credentials (Bandwidth) instead of Basic. Closed after the test.
+    (``telephony_record_settings`` is set up before the cassette is in use, so whatever it
+    starts is not recorded.)"""
     made: list[Client] = []
 
-    def make(provider: str, /, **settings: Any) -> Client:
+    def make(provider: str, /, *, oauth2: bool = False, **settings: Any) -> Client:
         merged = _settings(
             provider,
             settings,
+            oauth2=oauth2,
             mode=telephony_record_mode,
             record_settings=telephony_record_settings,
             scrubber=telephony_vcr.scrubber,
@@ -347,10 +366,11 @@ def telephony_async_client(
     """``telephony_async_client(provider, **settings)``: an ``AsyncClient`` that replays
     (or records) the test's cassette; use it as ``async with``."""
 
-    def make(provider: str, /, **settings: Any) -> AsyncClient:
+    def make(provider: str, /, *, oauth2: bool = False, **settings: Any) -> AsyncClient:
         merged = _settings(
             provider,
             settings,
+            oauth2=oauth2,
             mode=telephony_record_mode,
             record_settings=telephony_record_settings,
             scrubber=telephony_vcr.scrubber,
