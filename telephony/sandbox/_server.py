@@ -270,7 +270,7 @@ class Sandbox:
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             name=f"telephony-sandbox-{self.port}",
             daemon=True,
         )
