@@ -73,9 +73,12 @@ def call_from_state(record: Mapping[str, Any]) -> Call:
     parent = get("parentCallId")
     state = get("state")
     cause = get("disconnectCause")
+    call_id = record["callId"]
+    if type(call_id) is not str or not call_id:
+        raise TypeError(f"callId is not an id: {call_id!r}")
     return Call(
         provider=PROVIDER,
-        id=record["callId"],
+        id=call_id,
         status=status_of(state, cause, answered is not None),
         vendor_status=state,
         direction=direction_of(get("direction"), parent),

@@ -95,6 +95,8 @@ def test_non_json_error_bodies_still_give_a_useful_error(
         {"text": "<html>captive portal</html>"},
         {"json": {"not": "a list"}},
         {"json": [{"no": "callId"}]},
+        {"json": [{"callId": 7}]},
+        {"json": [None]},
         {"json": [{"callId": "c-1", "startTime": "yesterday"}]},
     ],
 )
