@@ -551,12 +551,25 @@ class BandwidthApi:
                     return False
             return True
 
+        probe = None
+        history = self.ledger.history
+        if history is not None and (to is not None or from_ is not None or cause is not None):
+            brief = history.brief
+
+            def probe(i: int) -> bool:
+                _, caller, callee, _, ended_cause = brief(i)  # seeded calls are all over
+                return (
+                    (to is None or callee == to)
+                    and (from_ is None or caller == from_)
+                    and (cause is None or ended_cause == cause)
+                )
+
         begin, seeded_end = self._seeded_range(low, high, forget_before)
         room = min(page_size, MAX_LISTED - served)
         records: list[CallRecord] = []
         following: CallRecord | None = None
         for record in self.ledger.scan(
-            begin=max(position, begin), seeded_end=seeded_end, accept=accept
+            begin=max(position, begin), seeded_end=seeded_end, accept=accept, probe=probe
         ):
             if len(records) == room:
                 following = record

@@ -84,13 +84,17 @@ class Ledger:
         begin: int,
         seeded_end: int,
         accept: Callable[[CallRecord], bool] | None,
+        probe: Callable[[int], bool] | None = None,
     ) -> Iterator[CallRecord]:
         """Records from position ``begin`` on that ``accept`` takes: seeded ones below
-        ``seeded_end``, then the live ones."""
+        ``seeded_end``, then the live ones. ``probe(position)``, if given, must hold for a
+        seeded call to be built at all: a cheap first look that saves building most."""
         seeded = self.seeded
         history = self.history
         if history is not None:
             for position in range(begin, min(seeded_end, seeded)):
+                if probe is not None and not probe(position):
+                    continue
                 record = history.record(position)
                 if accept is None or accept(record):
                     yield record

@@ -41,7 +41,7 @@ from telephony.sandbox._exchange import Reply, Request, basic_credentials, first
 from telephony.sandbox._ledger import Ledger
 from telephony.sandbox._times import MinuteFormat, millis
 
-__all__ = ["API_ROOT", "API_VERSION", "RestcommApi", "wire_status"]
+__all__ = ["API_ROOT", "API_VERSION", "RestcommApi", "ended_status", "wire_status"]
 
 API_VERSION = "2012-04-24"
 API_ROOT = f"/restcomm/{API_VERSION}"
@@ -74,7 +74,12 @@ def wire_status(record: CallRecord, phase: str) -> str:
         return "RINGING" if shout else "ringing"
     if phase == TALKING:
         return "IN_PROGRESS" if shout else "in-progress"
-    outcome = record.outcome
+    return ended_status(record.direction, record.outcome, record.cause)
+
+
+def ended_status(direction: str, outcome: str, cause: str) -> str:
+    """The Status text of a call that is over."""
+    shout = direction in (OUTBOUND, DIAL)
     if outcome == ANSWERED:
         return "completed"
     if outcome == CANCELED:
@@ -83,7 +88,7 @@ def wire_status(record: CallRecord, phase: str) -> str:
         return "BUSY" if shout else "busy"
     if outcome == NO_ANSWER:
         return "NO_ANSWER" if shout else "no-answer"
-    if record.cause == "not-found":
+    if cause == "not-found":
         return "not-found"
     return "FAILED" if shout else "failed"
 
@@ -416,8 +421,11 @@ class RestcommApi:
         def accept(record: CallRecord) -> bool:
             return all(check(record, now) for check in checks)
 
+        probe = self._probe(to, from_, status)
         key = (to, from_, status, parent, conference, started_from, ended_by)
-        seeded = self._seeded(key, accept if checks else None, started_from, ended_by, parent)
+        seeded = self._seeded(
+            key, accept if checks else None, probe, started_from, ended_by, parent
+        )
         live = [record for record in self.ledger.live() if accept(record)]
         total = seeded.total + len(live)
         if size <= 0 or page < 0:
@@ -427,16 +435,39 @@ class RestcommApi:
         if page > pages:
             return Reply(400)
         offset = page * size
-        records = self._slice(seeded, accept, offset, size)
+        records = self._slice(seeded, accept, probe, offset, size)
         if len(records) < size:
             skip = max(0, offset - seeded.total)
             records.extend(live[skip : skip + size - len(records)])
         return self._page(records, now, page=page, size=size, pages=pages)
 
+    def _probe(
+        self, to: str | None, from_: str | None, status: str | None
+    ) -> Callable[[int], bool] | None:
+        """A first look at seeded call ``i`` (all over by now) from its brief alone."""
+        history = self.ledger.history
+        if history is None or (to is None and from_ is None and status is None):
+            return None
+        brief = history.brief
+        to_like = None if to is None else _like("%" + to)
+        from_like = None if from_ is None else _like("%" + from_)
+        status_like = None if status is None else _like(status)
+
+        def probe(i: int) -> bool:
+            direction, caller, callee, outcome, cause = brief(i)
+            return (
+                (to_like is None or to_like(callee))
+                and (from_like is None or from_like(caller))
+                and (status_like is None or status_like(ended_status(direction, outcome, cause)))
+            )
+
+        return probe
+
     def _seeded(
         self,
         key: tuple[object, ...],
         accept: Callable[[CallRecord], bool] | None,
+        probe: Callable[[int], bool] | None,
         started_from: float | None,
         ended_by: float | None,
         parent: str | None,
@@ -473,7 +504,7 @@ class RestcommApi:
                 return cached
         marks = list(range(lo, sure, STRIDE))
         count = sure - lo
-        for record in self.ledger.scan(begin=sure, seeded_end=hi, accept=accept):
+        for record in self.ledger.scan(begin=sure, seeded_end=hi, accept=accept, probe=probe):
             if record.seq >= hi:
                 break
             if count % STRIDE == 0:
@@ -487,7 +518,12 @@ class RestcommApi:
         return result
 
     def _slice(
-        self, seeded: _Seeded, accept: Callable[[CallRecord], bool], offset: int, size: int
+        self,
+        seeded: _Seeded,
+        accept: Callable[[CallRecord], bool],
+        probe: Callable[[int], bool] | None,
+        offset: int,
+        size: int,
     ) -> list[CallRecord]:
         if offset >= seeded.total:
             return []
@@ -501,7 +537,7 @@ class RestcommApi:
         skip = offset - mark * STRIDE
         records: list[CallRecord] = []
         for record in self.ledger.scan(
-            begin=seeded.marks[mark], seeded_end=seeded.hi, accept=accept
+            begin=seeded.marks[mark], seeded_end=seeded.hi, accept=accept, probe=probe
         ):
             if record.seq >= seeded.hi:
                 break
