@@ -62,9 +62,9 @@ def redirect(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _read_bxml(source: str, stdin: TextIO) -> str:
-    if source == "-":
-        return stdin.read()
     try:
+        if source == "-":
+            return stdin.read()
         with open(source, encoding="utf-8") as file:
             return file.read()
     except (OSError, UnicodeDecodeError) as exc:

@@ -44,7 +44,9 @@ class CliParser(argparse.ArgumentParser):
             extra = f" (and {others} more value{'s' if others > 1 else ''})" if others else ""
             shown = " ".join(names) if names else f"{others} value{'s' if others > 1 else ''}"
             message = f"{prefix}{shown}{extra if names else ''}"
-        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+        command = self.prog.removeprefix("telephony").strip()
+        where = f"{command}: " if command else ""
+        raise UsageError(f"{where}{message} (see {self.prog} --help)")
 
 
 def _positive_int(text: str) -> int:
