@@ -145,15 +145,14 @@ def telephony_record_settings(
 
 @pytest.fixture(autouse=True)
 def _every_interaction_replayed(
-    request: pytest.FixtureRequest,
-    telephony_record_mode: str,
-    telephony_record_settings: Callable[[str], dict[str, Any]],  # set up before the cassette
+    request: pytest.FixtureRequest, telephony_record_mode: str
 ) -> Iterator[None]:
     """On replay, a cassette test must use every interaction its cassette holds: a
     cassette the test no longer exercises is stale."""
     if request.node.get_closest_marker("telephony_cassette") is None:
         yield
         return
+    request.getfixturevalue("telephony_record_settings")  # starts a source before the cassette
     cassette = request.getfixturevalue("telephony_cassette")
     yield
     if telephony_record_mode == "none":
