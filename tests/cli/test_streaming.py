@@ -14,7 +14,7 @@ from telephony.sandbox import Sandbox
 
 from .conftest import sandbox_env
 
-SMALL, LARGE = 1_000, 4_000
+SMALL, LARGE = 600, 2_400
 PAGE_SIZE = "100"
 
 
