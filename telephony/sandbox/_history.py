@@ -98,9 +98,13 @@ class History:
         self.span = span
         self.step = span / count if count else span
         self.key = mix64((seed & MASK) ^ zlib.crc32(vendor.encode()) << 32)
-        self.lag = 1 + math.ceil(self.LAG_SECONDS / self.step)
+        # Sparse history (calls a minute or more apart): a leg follows its parent directly
+        # and starts just after the parent's answer. Dense history: the leg keeps its own slot,
+        # ``lag`` slots (about 40 s) after its parent, so the parent is surely answered.
+        self.sparse = self.step >= 60.0
+        self.lag = 1 if self.sparse else 1 + math.ceil(self.LAG_SECONDS / self.step)
         # The longest a seeded call can last from creation to end (a parent held for its leg).
-        self.max_duration = (self.lag + 2) * self.step + 2000.0
+        self.max_duration = 2000.0 if self.sparse else (self.lag + 2) * self.step + 2000.0
         # Every seeded call has ended by ``end``: the history is all in the past.
         self.t0 = end - self.max_duration - span
         self.id_of = id_of
@@ -122,14 +126,21 @@ class History:
         return mix64(self.key ^ ((i << 3) | k))
 
     def _created(self, i: int, h: int) -> float:
+        if self.sparse and (h >> 16) % 100 < _CHILD_BELOW and i >= 1:
+            hp = mix64(self.key ^ ((i - 1) << 3))
+            if self._parent_kind(hp):
+                # Dialed 2-19 s after the parent (answered after its ring) was answered.
+                gp = mix64(self.key ^ (((i - 1) << 3) | 1))
+                answered = self._start(i - 1, hp) + 2 + (gp & 0xFF) % 22
+                return answered + 2 + (h >> 48) % 18
         return _floor((self.t0 + (i + (h & 0xFFFF) * (0.5 / 65536.0)) * self.step) * 1000) / 1000
 
     def _start(self, i: int, h: int) -> float:
-        created = self.t0 + (i + (h & 0xFFFF) * (0.5 / 65536.0)) * self.step
-        if self.vendor != "bandwidth" or not _CHILD_BELOW <= (h >> 16) % 100 < _INBOUND_BELOW:
-            created += min(0.45 * self.step, 0.05 + ((h >> 40) & 0xFF) * (0.6 / 255.0))
-        # An inbound Bandwidth call starts when it arrives; others wait a moment.
-        return _floor(created * 1000) / 1000
+        created = self._created(i, h)
+        if self.vendor == "bandwidth" and _CHILD_BELOW <= (h >> 16) % 100 < _INBOUND_BELOW:
+            return created  # an inbound Bandwidth call starts when it arrives
+        delay = min(0.45 * self.step, 0.05 + ((h >> 40) & 0xFF) * (0.6 / 255.0))
+        return _floor((created + delay) * 1000) / 1000
 
     def created(self, i: int) -> float:
         return self._created(i, self._h(i))

@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from tests.sandbox.helpers import (
     START,
@@ -111,3 +112,22 @@ def test_the_quick_look_at_a_seeded_call_agrees_with_the_call(make_sandbox: Make
             record = history.record(i)
             summary = (record.direction, record.from_, record.to, record.outcome, record.cause)
             assert history.brief(i) == summary
+
+
+@pytest.mark.parametrize("count", [12, 400, 12_000])  # calls hours apart ... seconds apart
+def test_legs_start_while_their_parent_talks(make_sandbox: MakeSandbox, count: int) -> None:
+    sandbox = make_sandbox(seed_calls=count)
+    for api in (sandbox.bandwidth, sandbox.restcomm):
+        history = api.ledger.history
+        assert history is not None
+        records = [history.record(i) for i in range(count)]
+        assert [r.created for r in records] == sorted(r.created for r in records)
+        assert [r.start for r in records] == [history.start_of(i) for i in range(count)]
+        by_id = {record.id: record for record in records}
+        for leg in (record for record in records if record.parent_id):
+            parent = by_id[leg.parent_id]
+            assert parent.answer is not None
+            assert leg.start is not None
+            assert parent.answer < leg.start < parent.end
+        talk = [record.end - record.answer for record in records if record.answer is not None]
+        assert max(talk) < 3600  # nobody is held on the line for hours
