@@ -305,7 +305,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Listing throughput, import cost and streaming memory of telephony.",
     )
     parser.add_argument("--quick", action="store_true", help="3 rounds, 8 imports, 100k memory")
-    parser.add_argument("--rounds", type=int, help="listing rounds per contestant (7)")
+    parser.add_argument("--rounds", type=int, help="listing rounds per contestant (9)")
     parser.add_argument("--calls", type=int, default=20000, help="calls per listing (20000)")
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument("--import-repetitions", type=int, help="processes per import (25)")
@@ -321,7 +321,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--output", type=Path, help="also write the report (Markdown) here")
     args = parser.parse_args(argv)
-    args.rounds = args.rounds or (3 if args.quick else 7)
+    args.rounds = args.rounds or (3 if args.quick else 9)
     args.import_repetitions = args.import_repetitions or (8 if args.quick else 25)
     args.memory_calls = args.memory_calls or (100_000 if args.quick else 1_000_000)
     args.only = args.only or list(SECTIONS)
