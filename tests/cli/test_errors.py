@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -321,3 +325,22 @@ def test_interrupted(run: Any, env: dict[str, str], monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("telephony.cli._calls.write_calls", interrupted)
     result = run("calls", "list", "-p", "bandwidth")
     assert assert_one_line_failure(result, ExitCode.INTERRUPTED) == "telephony: interrupted"
+
+
+def test_output_closed_early(clean_env: Any) -> None:
+    """`telephony calls list | head -1`: exit 141 quietly once the reader is gone."""
+    root = Path(__file__).resolve().parents[2]
+    # Far more output than a pipe holds, so the writer is still at work when the reader quits.
+    with Sandbox(seed_calls=3000, speed=1.0, seed=8) as sandbox:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "telephony.cli", "calls", "list", "-p", "restcomm",
+             "--page-size", "50", "--format", "jsonl"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, **sandbox_env(sandbox), "PYTHONPATH": str(root)},
+        )  # fmt: skip
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith(b'{"provider":"restcomm"')
+        process.stdout.close()
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == ExitCode.BROKEN_PIPE
+    assert err == b""
