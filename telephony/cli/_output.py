@@ -6,12 +6,11 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable, Sequence
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any, TextIO
 
 from telephony._models import Call, CallStatus, Direction
 from telephony.report import COLUMNS, Report, export_record, format_table, write_csv, write_jsonl
-from telephony.report._export import iso_utc
 
 __all__ = [
     "CALL_FORMATS",
@@ -52,10 +51,10 @@ def _span(span: timedelta | None) -> str:
 
 
 def _when(call: Call) -> str:
-    text = iso_utc(call.created_at)
-    if text is None:
+    created_at = call.created_at
+    if created_at is None:
         return "-"
-    return text.replace("T", " ").removesuffix("Z").split(".", 1)[0]
+    return created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _row(call: Call) -> list[str]:

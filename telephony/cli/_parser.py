@@ -110,15 +110,24 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
     )
     actions = calls.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    def action(name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
+    def action(
+        name: str, help_text: str, handler: Any, positionals: str = ""
+    ) -> argparse.ArgumentParser:
+        # A short usage line: the connection flags would otherwise fill the screen.
         parser: argparse.ArgumentParser = actions.add_parser(
-            name, help=help_text, description=help_text, parents=[connection], allow_abbrev=False
+            name,
+            help=help_text,
+            description=help_text,
+            parents=[connection],
+            allow_abbrev=False,
+            usage=f"%(prog)s [-p PROVIDER] [options]{positionals}",
         )
         parser.add_argument(
             "-p",
             "--provider",
             choices=PROVIDERS,
-            help=f"provider to use (env {PROVIDER_ENV})",
+            metavar="PROVIDER",
+            help=f"{' or '.join(PROVIDERS)} (env {PROVIDER_ENV})",
         )
         parser.set_defaults(handler=handler)
         return parser
@@ -142,18 +151,22 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
     create.add_argument("--ring-timeout", type=_positive_float, metavar="SECONDS")
     call_format(create)
 
-    get = action("get", "show one call", _calls.get)
+    get = action("get", "show one call", _calls.get, " CALL_ID")
     get.add_argument("call_id", metavar="CALL_ID")
     call_format(get)
 
     listing = action("list", "list calls, oldest first (streams)", _calls.list_calls)
-    listing.add_argument("--to", help="only calls to this number (exact)")
-    listing.add_argument("--from", dest="from_", help="only calls from this number (exact)")
+    listing.add_argument("--to", metavar="NUMBER", help="only calls to NUMBER (exact)")
+    listing.add_argument(
+        "--from", dest="from_", metavar="NUMBER", help="only calls from NUMBER (exact)"
+    )
+    statuses = [s.value for s in CallStatus]
     listing.add_argument(
         "--status",
         action="append",
-        choices=[s.value for s in CallStatus],
-        help="only calls in this status (repeatable)",
+        choices=statuses,
+        metavar="STATUS",
+        help=f"only calls in STATUS (repeatable): {', '.join(statuses)}",
     )
     listing.add_argument(
         "--since",
@@ -168,21 +181,27 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
         metavar="WHEN",
         help="only calls started at or before WHEN (a date alone includes that whole day)",
     )
-    listing.add_argument("--parent-id", help="only legs of this call")
+    listing.add_argument("--parent-id", metavar="CALL_ID", help="only legs of this call")
     listing.add_argument("--limit", type=_whole, metavar="N", help="stop after N calls")
     listing.add_argument("--page-size", type=_positive_int, metavar="N", help="calls per request")
     call_format(listing)
     _progress_flag(listing, "on when stderr is a terminal and stdout is not")
 
-    hangup = action("hangup", "end a call (cancel it if not answered yet)", _calls.hangup)
+    hangup = action(
+        "hangup", "end a call (cancel it if not answered yet)", _calls.hangup, " CALL_ID"
+    )
     hangup.add_argument("call_id", metavar="CALL_ID")
 
-    redirect = action("redirect", "send a call to new instructions", _calls.redirect)
+    redirect = action(
+        "redirect", "send a call to new instructions", _calls.redirect, " CALL_ID URL"
+    )
     redirect.add_argument("call_id", metavar="CALL_ID")
     redirect.add_argument("url", metavar="URL")
     redirect.add_argument("--method", choices=("GET", "POST"), default="POST")
 
-    replace = action("replace-bxml", "Bandwidth: replace a call's BXML", _calls.replace_bxml)
+    replace = action(
+        "replace-bxml", "Bandwidth: replace a call's BXML", _calls.replace_bxml, " CALL_ID FILE"
+    )
     replace.add_argument("call_id", metavar="CALL_ID")
     replace.add_argument("source", metavar="FILE", help="BXML document file, or - for stdin")
 
@@ -194,6 +213,7 @@ def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
         description="Figures over the calls of every provider given, as one data set.",
         parents=[connection],
         allow_abbrev=False,
+        usage="%(prog)s [-p PROVIDER ...] [--sandbox] [options]",
     )
     report.add_argument(
         "-p",
