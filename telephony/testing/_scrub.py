@@ -77,6 +77,8 @@ _FORM_FIELDS = {
     "refresh_token": REDACTED,
     "password": REDACTED,
 }
+# A body that looks like a form although no Content-Type says so.
+_FORM = re.compile(r"[\w.%~-]+=[^&=]*(?:&[\w.%~-]+=[^&=]*)*")
 # XML elements (Restcomm answers).
 _XML_FIELDS = {"AccountSid": RESTCOMM_ACCOUNT, "AuthToken": REDACTED, "Password": REDACTED}
 _XML_FIELD = re.compile(
@@ -166,14 +168,7 @@ class Scrubber:
             for found in pattern.finditer(path):
                 self.learn(found.group(2), placeholder)
             path = pattern.sub(rf"\g<1>{placeholder}", path)
-        query = parts.query
-        if query:
-            pairs = parse_qsl(query, keep_blank_values=True)
-            if any(key in _QUERY_FIELDS for key, _ in pairs):
-                for key, value in pairs:
-                    if key in _QUERY_FIELDS:
-                        self.learn(value, _QUERY_FIELDS[key])
-                query = urlencode([(k, _QUERY_FIELDS.get(k, v)) for k, v in pairs], safe=":/@+")
+        query = self._fields(parts.query, _QUERY_FIELDS) if parts.query else ""
         netloc = parts.netloc.rpartition("@")[2]
         return self.text(urlunsplit((parts.scheme, netloc, path, query, parts.fragment)))
 
@@ -232,8 +227,8 @@ class Scrubber:
         kind = content_type.split(";")[0].strip().lower()
         if "json" in kind or text.lstrip().startswith(("{", "[")):
             text = _JSON_FIELD.sub(self._json_field, text)
-        if kind == "application/x-www-form-urlencoded":
-            text = self._form(text)
+        if kind == "application/x-www-form-urlencoded" or (not kind and _FORM.fullmatch(text)):
+            text = self._fields(text, _FORM_FIELDS)
         if "xml" in kind or text.lstrip().startswith("<"):
             text = _XML_FIELD.sub(self._xml_field, text)
         return self.text(text)
@@ -258,14 +253,19 @@ class Scrubber:
         self.learn(value.strip(), placeholder)
         return f"<{name}>{placeholder}</{name}>"
 
-    def _form(self, text: str) -> str:
+    def _fields(self, text: str, secret_fields: Mapping[str, str]) -> str:
+        """Scrub ``key=value&...`` text (a form body, a query) field by field, on decoded
+        values; re-encoded only when something changed, so what a client sent stays as
+        sent."""
         pairs = parse_qsl(text, keep_blank_values=True)
-        if not any(key in _FORM_FIELDS for key, _ in pairs):
-            return text
         for key, value in pairs:
-            if key in _FORM_FIELDS and value:
-                self.learn(value, _FORM_FIELDS[key])
-        return urlencode([(k, _FORM_FIELDS[k] if k in _FORM_FIELDS and v else v) for k, v in pairs])
+            if key in secret_fields and value:
+                self.learn(value, secret_fields[key])
+        scrubbed = [
+            (key, secret_fields[key] if key in secret_fields and value else self.text(value))
+            for key, value in pairs
+        ]
+        return text if scrubbed == pairs else urlencode(scrubbed)
 
     # -- whole interactions (vcrpy's shapes, duck-typed) -------------------------------------
 

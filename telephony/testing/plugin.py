@@ -57,6 +57,7 @@ __all__ = [
     "autoloaded",
     "pytest_addoption",
     "pytest_configure",
+    "pytest_runtest_makereport",
     "telephony_async_client",
     "telephony_cassette",
     "telephony_cassette_dir",
@@ -120,6 +121,17 @@ def autoloaded() -> bool:
 
 
 # -- hooks -----------------------------------------------------------------------------------
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call" and report.failed:
+        # A recording whose test failed is not written (see telephony_cassette).
+        item.stash[_FAILED] = True
+    return report
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -194,7 +206,13 @@ def telephony_vcr(
     telephony_vcr_config: dict[str, Any],
 ) -> TelephonyVCR:
     """The configured ``vcr.VCR`` (one per test, so what it learns stays in the test)."""
-    from telephony.testing._vcr import make_vcr  # vcrpy only when used
+    try:
+        from telephony.testing._vcr import make_vcr  # vcrpy only when used
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        pytest.fail(
+            f"telephony cassettes need vcrpy ({exc}): pip install 'telephony[testing]'",
+            pytrace=False,
+        )
 
     options = {"cassette_library_dir": telephony_cassette_dir, **telephony_vcr_config}
     return make_vcr(record=telephony_record_mode, **options)
@@ -231,11 +249,20 @@ def telephony_cassette(
             "`pytest --telephony-record=new` (see cassettes/README.md)",
             pytrace=False,
         )
-    with contextlib.ExitStack() as stack:
+    stack = contextlib.ExitStack()
+    with stack:
         cassette = stack.enter_context(telephony_vcr.use_cassette(name))
         if replaying:
             stack.enter_context(network_blocked(allowed_hosts=allowed, reason=f"cassette {name}"))
         yield cassette
+        if request.node.stash.get(_FAILED, False):
+            # Leave as if by an exception: vcrpy (record_on_exception=False) then keeps
+            # the cassette as it was instead of saving a half-made recording.
+            stack.__exit__(_TestFailedError, _TestFailedError(), None)
+
+
+class _TestFailedError(Exception):
+    """Stands for a failed test's exception when the cassette is left."""
 
 
 def _environment_settings(provider: str) -> dict[str, Any]:

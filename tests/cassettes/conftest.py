@@ -25,6 +25,7 @@ if not _plugin.autoloaded():
     # below the rootdir, and would register the plugin twice once the entry point exists.)
     from telephony.testing.plugin import (  # noqa: F401
         pytest_addoption,
+        pytest_runtest_makereport,
         telephony_async_client,
         telephony_cassette,
         telephony_client,

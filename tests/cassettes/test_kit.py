@@ -4,6 +4,7 @@ modes, the miss error, and the network block. Recordings here are made against i
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import socket
@@ -366,3 +367,69 @@ def test_autoloaded_follows_the_entry_point_and_the_switch(
 ) -> None:
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     assert autoloaded() is False
+
+
+def test_scrubber_request_parts() -> None:
+    scrubber = Scrubber(
+        rebase={"http://127.0.0.1:8080/restcomm": "https://restcomm.example/restcomm"}
+    )
+    basic = "Basic " + base64.b64encode(b"ops@corp.example:tok-0123456789").decode()
+    url, headers, body = scrubber.request_parts(
+        url="http://who:pw@127.0.0.1:8080/restcomm/2012-04-24/Accounts/AC42aa/Calls.json"
+        "?access_token=tok-0123456789&Page=1",
+        headers=[("Authorization", basic), ("Host", "127.0.0.1:8080"), ("Accept", "*/*")],
+        body=b"From=%2B1555&Password=sip-pass-9&Note=ops%40corp.example",
+    )
+    assert url == (
+        "https://restcomm.example/restcomm/2012-04-24/Accounts/ACCOUNT_SID/Calls.json"
+        "?access_token=ACCESS_TOKEN&Page=1"
+    )
+    assert headers == [("Accept", "*/*")]
+    assert body == b"From=%2B1555&Password=REDACTED&Note=USERNAME"
+    # Learned values are replaced in later answers too.
+    assert scrubber.text("AC42aa sip-pass-9 tok-0123456789") == "ACCOUNT_SID REDACTED ACCESS_TOKEN"
+
+
+RECORDING_PROJECT_CONFTEST = """
+import pytest
+
+@pytest.fixture
+def telephony_record_settings():
+    settings = {"account_id": "7654321", "username": "rec-user", "password": "rec-pass"}
+    return lambda provider: settings
+"""
+RECORDING_PROJECT_TESTS = """
+import httpx
+import pytest
+
+def server(request):
+    return httpx.Response(200, json=[{"callId": "c-1", "state": "queued"}])
+
+@pytest.mark.telephony_cassette("kept.yaml")
+def test_passes(telephony_client):
+    client = telephony_client("bandwidth", transport=httpx.MockTransport(server))
+    assert [call.id for call in client.list_calls()] == ["c-1"]
+
+@pytest.mark.telephony_cassette("failed.yaml")
+def test_fails(telephony_client):
+    client = telephony_client("bandwidth", transport=httpx.MockTransport(server))
+    assert [call.id for call in client.list_calls()] == ["c-2"]
+"""
+
+
+def test_a_failing_test_does_not_write_its_recording(tmp_path: Path) -> None:
+    from tests.cassettes.test_readme_example import entry_point_site, pytest_run
+
+    tests = tmp_path / "project" / "tests"
+    tests.mkdir(parents=True)
+    (tests / "conftest.py").write_text(RECORDING_PROJECT_CONFTEST)
+    (tests / "test_recording.py").write_text(RECORDING_PROJECT_TESTS)
+
+    done = pytest_run(tmp_path / "project", entry_point_site(tmp_path), "--telephony-record=all")
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "1 failed, 1 passed" in done.stdout
+    kept = tests / "cassettes" / "kept.yaml"
+    assert kept.is_file()
+    assert "7654321" not in kept.read_text()
+    assert not (tests / "cassettes" / "failed.yaml").exists()
