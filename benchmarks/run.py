@@ -108,13 +108,18 @@ def _listing_table(report: Report, title: str, times: dict[str, list[float]], ca
     limit = statistics.median(times[names[0]])
     report.say(f"### {title}")
     report.say()
-    report.say(f"| contestant | median s | min s | max s | calls/s | / {names[0]} |")
-    report.say("|---|---:|---:|---:|---:|---:|")
+    report.say(f"| contestant | median s | min s | max s | calls/s | / {names[0]} | paired |")
+    report.say("|---|---:|---:|---:|---:|---:|---:|")
     for name in names:
         median = statistics.median(times[name])
+        # Paired: the median of per-round ratios; contestants of a round run back to back,
+        # so a load swing on a shared machine hits both sides of each ratio alike.
+        paired = statistics.median(
+            mine / theirs for mine, theirs in zip(times[name], times[names[0]], strict=True)
+        )
         report.say(
             f"| {name} | {median:.3f} | {min(times[name]):.3f} | {max(times[name]):.3f} "
-            f"| {calls / median:,.0f} | {median / limit:.2f} |"
+            f"| {calls / median:,.0f} | {median / limit:.2f} | {paired:.2f} |"
         )
     report.say()
 
@@ -288,9 +293,17 @@ def _commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
+def _load() -> str:
+    try:
+        return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "load average unknown"
+
+
 def machine_facts() -> list[str]:
     packages = ("httpx", "attrs", "cattrs", "xmltodict", "bandwidth-sdk", "pydantic")
     return [
+        f"- at start: {_load()} (other work on the machine skews the times)",
         f"- CPU: {_cpu_model()}, {os.cpu_count()} logical CPUs (nproc)",
         f"- Python {platform.python_version()} ({platform.python_implementation()}), "
         f"{platform.system()} {platform.release()}",
@@ -367,7 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report.say()
     for note in report.notes:
         report.say(f"- note: {note}")
-    report.say(f"Total run time: {time.perf_counter() - started:.0f} s")
+    report.say(f"- at end: {_load()}")
+    report.say(f"- total run time: {time.perf_counter() - started:.0f} s")
     if args.output:
         args.output.write_text("\n".join(report.lines) + "\n")
     return 0
