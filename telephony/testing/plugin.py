@@ -11,8 +11,8 @@ Registered as the ``pytest11`` entry point ``telephony``. What it gives a test:
   asked for. ``telephony_async_client`` gives an ``AsyncClient`` (use ``async with``);
 - replay by default, with the network blocked; ``--telephony-record=new`` records what is
   missing and ``--telephony-record=all`` records everything again. Recording reads the real
-  settings from ``TELEPHONY_<PROVIDER>_<SETTING>`` environment variables (e.g.
-  ``TELEPHONY_BANDWIDTH_ACCOUNT_ID``), or from the ``telephony_record_settings`` fixture;
+  settings from ``<PROVIDER>_<SETTING>`` environment variables, the names the CLI reads (e.g.
+  ``BANDWIDTH_ACCOUNT_ID``), or from the ``telephony_record_settings`` fixture;
 - ``telephony_vcr`` (the configured ``vcr.VCR``; ``make_vcr`` builds one outside pytest),
   ``telephony_vcr_config`` (extra ``make_vcr`` arguments, override it), ``telephony_cassette``
   (the cassette in use).
@@ -70,7 +70,7 @@ __all__ = [
 
 MARKER = "telephony_cassette"
 ENTRY_POINT = "telephony"
-ENV_PREFIX = "TELEPHONY_"
+ENV_PREFIX = ""  # the same names the CLI reads: BANDWIDTH_ACCOUNT_ID, RESTCOMM_AUTH_TOKEN...
 RECORD_CHOICES = ("none", "new", "all")
 
 # The settings cassettes are stored with: a replaying client made with them sends exactly
@@ -144,7 +144,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="MODE",
         help="telephony cassettes: none (replay only, network blocked; the default), "
         "new (record requests missing from cassettes), all (record every cassette in use "
-        "again). Recording reads TELEPHONY_<PROVIDER>_<SETTING> environment variables.",
+        "again). Recording reads <PROVIDER>_<SETTING> environment variables "
+        "(BANDWIDTH_ACCOUNT_ID...).",
     )
     parser.addini(
         "telephony_record",
@@ -266,19 +267,28 @@ class _TestFailedError(Exception):
 
 
 def _environment_settings(provider: str) -> dict[str, Any]:
+    # Only the adapter's own settings: an unrelated BANDWIDTH_* variable is not one.
+    import inspect
+
+    from telephony._registry import adapter_class
+
+    known = inspect.signature(adapter_class(provider).__init__).parameters
     prefix = f"{ENV_PREFIX}{provider.upper()}_"
     return {
-        key[len(prefix) :].lower(): value
+        name: value
         for key, value in os.environ.items()
-        if key.startswith(prefix) and value
+        if key.startswith(prefix)
+        and value
+        and (name := key[len(prefix) :].lower()) in known
+        and name != "self"
     }
 
 
 @pytest.fixture
 def telephony_record_settings() -> Callable[[str], dict[str, Any]]:
     """``settings(provider)``: the real connection settings used when recording. The
-    default reads ``TELEPHONY_<PROVIDER>_<SETTING>`` environment variables
-    (``TELEPHONY_RESTCOMM_BASE_URL``, ``TELEPHONY_RESTCOMM_ACCOUNT_SID``...). Override it
+    default reads ``<PROVIDER>_<SETTING>`` environment variables
+    (``RESTCOMM_BASE_URL``, ``RESTCOMM_ACCOUNT_SID``...). Override it
     to record against something you start in a fixture (a sandbox)."""
     return _environment_settings
 

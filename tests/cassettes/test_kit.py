@@ -351,10 +351,11 @@ def test_plugin_replay_blocks_the_network(
 
 
 def test_record_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TELEPHONY_RESTCOMM_ACCOUNT_SID", "AC1")
-    monkeypatch.setenv("TELEPHONY_RESTCOMM_AUTH_TOKEN", "t")
-    monkeypatch.setenv("TELEPHONY_RESTCOMM_BASE_URL", "https://rc.example/restcomm")
-    monkeypatch.setenv("TELEPHONY_RESTCOMMX_OTHER", "no")
+    monkeypatch.setenv("RESTCOMM_ACCOUNT_SID", "AC1")
+    monkeypatch.setenv("RESTCOMM_AUTH_TOKEN", "t")
+    monkeypatch.setenv("RESTCOMM_BASE_URL", "https://rc.example/restcomm")
+    monkeypatch.setenv("RESTCOMMX_OTHER", "no")
+    monkeypatch.setenv("RESTCOMM_HOME", "/opt/restcomm")  # not a setting of the adapter
     assert _environment_settings("restcomm") == {
         "account_sid": "AC1",
         "auth_token": "t",

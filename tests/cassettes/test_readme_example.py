@@ -52,7 +52,7 @@ def pytest_run(
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("TELEPHONY_", "PYTEST_"))
+        if not key.startswith(("TELEPHONY_", "BANDWIDTH_", "RESTCOMM_", "PYTEST_"))
     }
     environment["PYTHONPATH"] = os.pathsep.join([str(site), str(REPO_ROOT)])
     environment.update(env or {})
@@ -110,8 +110,8 @@ def test_the_readme_recording_steps_record_a_clean_cassette(project: Path, tmp_p
     cassette = project / "tests" / "cassettes" / "bandwidth" / "calls.yaml"
     with Sandbox(seed_calls=20, seed=SANDBOX_SEED, start=SANDBOX_START) as sandbox:
         live = sandbox.settings("bandwidth")
-        env = {f"TELEPHONY_BANDWIDTH_{key.upper()}": value for key, value in live.items()}
-        assert {"TELEPHONY_BANDWIDTH_ACCOUNT_ID", "TELEPHONY_BANDWIDTH_USERNAME"} <= set(env)
+        env = {f"BANDWIDTH_{key.upper()}": value for key, value in live.items()}
+        assert {"BANDWIDTH_ACCOUNT_ID", "BANDWIDTH_USERNAME"} <= set(env)
         recorded = pytest_run(
             project, site, "tests/test_report.py", "--telephony-record=new", env=env
         )
