@@ -1,4 +1,4 @@
-"""The README's "Testing your code" example (cassettes/TESTING_SECTION.md), run as a user
+"""The README's "Testing your code" example (README.md), run as a user
 would: its test file in a fresh project, the plugin found through a ``pytest11`` entry point
 (a stand-in distribution on PYTHONPATH, as ``pip install`` would make), plain ``pytest``.
 
@@ -19,13 +19,15 @@ from telephony.sandbox import Sandbox
 from tests.cassettes.conftest import CASSETTES, REPO_ROOT, SANDBOX_SEED, SANDBOX_START
 from tests.cassettes.leaks import leaks_in_file
 
-SECTION = CASSETTES / "TESTING_SECTION.md"
+README = REPO_ROOT / "README.md"
 TIMEOUT = 120
 
 
 def readme_blocks(language: str) -> list[str]:
     """The fenced code blocks in ``language``, without the indentation of their fence."""
-    text = SECTION.read_text(encoding="utf-8")
+    text = README.read_text(encoding="utf-8")
+    text = text[text.index("## Testing your code") :]
+    text = text[: text.index("\n## ", 1)]
     fence = rf"^( *)```{language}\n(.*?)^\1```"
     return [
         re.sub(rf"^{indent}", "", block, flags=re.MULTILINE)
@@ -70,7 +72,7 @@ def pytest_run(
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A user's project holding the README's test file, exactly as printed."""
-    (python_block,) = readme_blocks("python")
+    python_block, _fake_example = readme_blocks("python")
     path_comment = python_block.splitlines()[0]
     assert path_comment == "# tests/test_report.py"
     tests = tmp_path / "project" / "tests"
@@ -154,3 +156,9 @@ def test_the_entry_point_and_this_suites_conftest_do_not_register_twice(tmp_path
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
+
+
+def test_the_fake_provider_example_runs_as_printed() -> None:
+    _test_file, fake_example = readme_blocks("python")
+    assert "FakeProvider" in fake_example
+    exec(compile(fake_example, "README.md", "exec"), {})  # noqa: S102 - its asserts are the test
