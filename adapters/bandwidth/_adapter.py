@@ -44,6 +44,7 @@ __all__ = ["BandwidthAdapter", "BandwidthOptions"]
 DEFAULT_BASE_URL = "https://voice.bandwidth.com/api/v2"
 DEFAULT_TOKEN_URL = "https://api.bandwidth.com/api/v1/oauth2/token"  # noqa: S105 - a URL
 MAX_PAGE_SIZE = 10000
+MAX_LISTED = 10000  # calls one list query answers at most, across its pages
 
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 _SIP_URI = re.compile(r"sips?:[^\s@]+@[^\s@]+")
@@ -330,21 +331,27 @@ class BandwidthAdapter(Adapter):
         self._checked((yield with_retry_mode(request, RetryMode.UPDATE)), 204, 200)
 
     # -- paging ------------------------------------------------------------------------------
+    #
+    # Bandwidth answers at most ``listing_cap`` (10000) calls per query, oldest created first,
+    # then sends no more Link. A listing does not stop there: it asks again from
+    # minStartTime = the enqueued time of the last call seen (no call created later can have
+    # started earlier), skipping the calls already seen that started at or after it.
+
+    listing_cap = MAX_LISTED
 
     def get_page(
         self, *, cursor: str | None, page_size: int | None, filters: CallFilter
     ) -> Flow[Page[Call]]:
-        if cursor is not None:
-            state = decode_cursor(PROVIDER, cursor)
-            if not isinstance(state.get("url"), str):
-                raise ValidationError("is not a Bandwidth cursor", field="cursor")
-            url = same_origin(httpx.URL(state["url"]), self.base_url)
-            filters = CallFilter.from_json(state.get("f", {}))
-        else:
+        if cursor is None:
             if page_size is not None:
                 _check_range(page_size, 1, MAX_PAGE_SIZE, "page_size", whole=True)
             url = self._calls_url.copy_with(params=self._list_params(filters, page_size))
-        return self._page(url, filters)
+            return self._page(url, filters, _Window())
+        state = decode_cursor(PROVIDER, cursor)
+        if not isinstance(state.get("url"), str):
+            raise ValidationError("is not a Bandwidth cursor", field="cursor")
+        url = same_origin(httpx.URL(state["url"]), self.base_url)
+        return self._page(url, CallFilter.from_json(state.get("f", {})), _Window.from_json(state))
 
     def _list_params(self, filters: CallFilter, page_size: int | None) -> dict[str, str]:
         params: dict[str, str] = {}
@@ -364,7 +371,7 @@ class BandwidthAdapter(Adapter):
             params["pageSize"] = str(page_size)
         return params
 
-    def _page(self, url: httpx.URL, filters: CallFilter) -> Flow[Page[Call]]:
+    def _page(self, url: httpx.URL, filters: CallFilter, window: _Window) -> Flow[Page[Call]]:
         response = yield httpx.Request("GET", url, headers=_JSON)
         records = self._json(self._checked(response, 200))
         if not isinstance(records, list):
@@ -375,16 +382,79 @@ class BandwidthAdapter(Adapter):
                 body=body_text(response),
             )
         calls = [self._to_call(record, response) for record in records]
+        state: dict[str, Any] | None = None
+        link = response.links.get("next", {}).get("url")
+        if records:
+            window = window.after(calls, len(records))  # skipped calls still count as seen
+            if link:
+                state = {"url": str(response.request.url.join(link)), **window.to_json()}
+            elif window.seen >= self.listing_cap:
+                state = window.continuation(response.request.url)
+        if window.skip:
+            calls = [call for call in calls if call.id not in window.skip]
         if not filters.is_empty:
             # status has no server filter; the others are refined so they mean exactly
             # the neutral thing whatever the server did.
             calls = [call for call in calls if filters.matches(call)]
         next_cursor = None
-        link = response.links.get("next", {}).get("url")
-        if link and records:
-            next_url = response.request.url.join(link)
-            next_cursor = encode_cursor(PROVIDER, {"url": str(next_url), "f": filters.to_json()})
+        if state is not None:
+            next_cursor = encode_cursor(PROVIDER, {**state, "f": filters.to_json()})
         return Page(items=calls, next_cursor=next_cursor)
+
+
+@attrs.frozen
+class _Window:
+    """Where a listing is inside one capped Bandwidth query.
+
+    ``pending`` holds the calls seen so far that started at or after the newest creation
+    time seen (calls that sat in the queue): the next query past the cap, which starts from
+    that creation time, answers them again, so they are skipped by id.
+    """
+
+    seen: int = 0
+    skip: frozenset[str] = frozenset()
+    pending: tuple[tuple[str, str], ...] = ()
+    since: str | None = None
+
+    @classmethod
+    def from_json(cls, state: dict[str, Any]) -> _Window:
+        try:
+            return cls(
+                seen=int(state.get("n", 0)),
+                skip=frozenset(map(str, state.get("skip", ()))),
+                pending=tuple((str(i), str(t)) for i, t in state.get("pending", ())),
+                since=state.get("since"),
+            )
+        except (TypeError, ValueError):
+            raise ValidationError("is not a Bandwidth cursor", field="cursor") from None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "n": self.seen,
+            "skip": sorted(self.skip),
+            "pending": [list(p) for p in self.pending],
+            "since": self.since,
+        }
+
+    def after(self, calls: list[Call], records: int) -> _Window:
+        newest = (calls[-1].created_at or calls[-1].started_at) if calls else None
+        if newest is None:
+            return attrs.evolve(self, seen=self.seen + records)
+        since = _iso_z(newest)
+        started = [*self.pending, *((c.id, _iso_z(c.started_at)) for c in calls if c.started_at)]
+        # ISO 8601 UTC strings of one shape compare as times do.
+        pending = tuple(p for p in started if p[1] >= since)
+        return attrs.evolve(self, seen=self.seen + records, pending=pending, since=since)
+
+    def continuation(self, url: httpx.URL) -> dict[str, Any] | None:
+        """The query that goes on past the cap, from the newest creation time seen."""
+        current = url.params.get("minStartTime")
+        if self.since is None or (current is not None and self.since <= current):
+            return None  # no progress: stop rather than ask the same query again
+        params = {k: v for k, v in url.params.items() if k not in ("pageToken", "cursor")}
+        params["minStartTime"] = self.since
+        following = _Window(skip=frozenset(i for i, _ in self.pending))
+        return {"url": str(url.copy_with(params=params)), **following.to_json()}
 
 
 def _iso_z(moment: datetime) -> str:

@@ -54,8 +54,9 @@ def error(
 class FakeBandwidth:
     """Serves ``records`` with Link paging; logs every request in ``requests``."""
 
-    def __init__(self, records: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, records: list[dict[str, Any]] | None = None, *, cap: int = 10000) -> None:
         self.records = records if records is not None else [record(i) for i in range(7)]
+        self.cap = cap  # one query answers at most this many calls, as Bandwidth's 10000
         self.requests: list[httpx.Request] = []
         self.fail_next: list[httpx.Response | Exception] = []
 
@@ -105,6 +106,11 @@ class FakeBandwidth:
                 if key in params
             )
         ]
+        if "minStartTime" in params:
+            rows = [r for r in rows if r["startTime"] and r["startTime"] >= params["minStartTime"]]
+        if "maxStartTime" in params:
+            rows = [r for r in rows if r["startTime"] and r["startTime"] <= params["maxStartTime"]]
+        rows = rows[: self.cap]
         chunk = rows[start : start + size]
         headers = {}
         if start + size < len(rows):

@@ -142,3 +142,53 @@ def test_empty_page_with_a_link_ends_the_listing(make_api: Any) -> None:
     link = '<https://voice.bandwidth.com/api/v2/accounts/9900000/calls?pageToken=z>; rel="next"'
     api = make_api(lambda request: httpx.Response(200, json=[], headers={"Link": link}))
     assert api.list_calls() == []
+
+
+def minute(n: int, second: int = 0) -> str:
+    return f"2022-06-16T14:{n:02d}:{second:02d}.000Z"
+
+
+def test_listing_goes_on_past_the_per_query_cap(make_api: Any) -> None:
+    # Call 3 sat in the queue: created at minute 3, started at minute 9, after calls 4..8
+    # were created. Every call must come exactly once, in creation order.
+    records = [
+        record(i, enqueuedTime=minute(i), startTime=minute(i, 30), answerTime=None)
+        for i in range(13)
+    ]
+    records[3]["startTime"] = minute(9, 45)
+    server = FakeBandwidth(records, cap=5)
+    api = make_api(server)
+    api.client.adapter.listing_cap = 5
+    calls = api.list_calls(page_size=2)
+    assert [c.id for c in calls] == [f"c-{i:04d}" for i in range(13)]
+    continued = [r.url.params.get("minStartTime") for r in server.requests]
+    assert continued[:3] == [None, None, None]  # the first query: 5 calls in pages of 2
+    assert continued[3] == "2022-06-16T14:04:00.000Z"  # from the newest creation time seen
+
+
+def test_the_cap_continuation_survives_in_cursors(
+    make_api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adapters.bandwidth import BandwidthAdapter
+
+    monkeypatch.setattr(BandwidthAdapter, "listing_cap", 4)
+    records = [record(i, enqueuedTime=minute(i), startTime=minute(i, 30)) for i in range(9)]
+    server = FakeBandwidth(records, cap=4)
+    api = make_api(server)
+    ids: list[str] = []
+    page = api.get_page(page_size=3, status=CallStatus.COMPLETED)
+    while True:
+        ids += [c.id for c in page.items]
+        if page.next_cursor is None:
+            break
+        page = make_api(server, max_retries=0).get_page(page.next_cursor)  # a new process
+    assert ids == [f"c-{i:04d}" for i in range(9)]
+
+
+def test_exactly_cap_calls_end_cleanly(make_api: Any) -> None:
+    records = [record(i, enqueuedTime=minute(i), startTime=minute(i, 30)) for i in range(4)]
+    server = FakeBandwidth(records, cap=4)
+    api = make_api(server)
+    api.client.adapter.listing_cap = 4
+    assert [c.id for c in api.list_calls(page_size=4)] == [f"c-{i:04d}" for i in range(4)]
+    assert len(server.requests) == 2  # the continuation finds nothing new and the listing ends
