@@ -3,11 +3,10 @@ writes them in camelCase. The neutral model never sees these names."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from telephony._wire import register_renames
 
 __all__ = [
     "CallState",
@@ -139,19 +138,5 @@ def make_converter(*, forbid_extra_keys: bool = False) -> cattrs.Converter:
     """Bandwidth's converter: camelCase on the wire, None fields left out of requests."""
     converter = cattrs.Converter(forbid_extra_keys=forbid_extra_keys)
 
-    def renames(cls: Any) -> dict[str, Any]:
-        return {a.name: override(rename=camel(a.name)) for a in attrs.fields(cls)}
-
-    def unstructure_factory(cls: Any) -> Any:
-        return make_dict_unstructure_fn(
-            cls, converter, _cattrs_omit_if_default=True, **renames(cls)
-        )
-
-    def structure_factory(cls: Any) -> Any:
-        return make_dict_structure_fn(
-            cls, converter, _cattrs_forbid_extra_keys=forbid_extra_keys, **renames(cls)
-        )
-
-    converter.register_unstructure_hook_factory(attrs.has, unstructure_factory)
-    converter.register_structure_hook_factory(attrs.has, structure_factory)
+    register_renames(converter, lambda a: camel(a.name), forbid_extra_keys=forbid_extra_keys)
     return converter

@@ -15,9 +15,9 @@ from typing import Any
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from telephony._times import parse_datetime
+from telephony._wire import register_renames
 
 __all__ = [
     "CallRecord",
@@ -152,19 +152,5 @@ def make_converter(*, forbid_extra_keys: bool = False) -> cattrs.Converter:
     converter.register_unstructure_hook(bool, lambda value: "true" if value else "false")
     converter.register_unstructure_hook(int, str)
 
-    def renames(cls: Any) -> dict[str, Any]:
-        return {a.name: override(rename=wire_name(a)) for a in attrs.fields(cls)}
-
-    def unstructure_factory(cls: Any) -> Any:
-        return make_dict_unstructure_fn(
-            cls, converter, _cattrs_omit_if_default=True, **renames(cls)
-        )
-
-    def structure_factory(cls: Any) -> Any:
-        return make_dict_structure_fn(
-            cls, converter, _cattrs_forbid_extra_keys=forbid_extra_keys, **renames(cls)
-        )
-
-    converter.register_unstructure_hook_factory(attrs.has, unstructure_factory)
-    converter.register_structure_hook_factory(attrs.has, structure_factory)
+    register_renames(converter, wire_name, forbid_extra_keys=forbid_extra_keys)
     return converter
