@@ -14,12 +14,18 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import xmltodict  # type: ignore[import-untyped]
 
-from benchmarks.pages import ACCOUNT_ID, ACCOUNT_SID, BANDWIDTH_PATH, RESTCOMM_PATH
+from benchmarks.pages import (
+    ACCOUNT_ID,
+    ACCOUNT_SID,
+    BANDWIDTH_LISTING_CAP,
+    BANDWIDTH_PATH,
+    RESTCOMM_PATH,
+)
 from benchmarks.server import BANDWIDTH_PASSWORD, BANDWIDTH_USER, RESTCOMM_TOKEN
 
 __all__ = [
@@ -40,44 +46,82 @@ class Contestant:
     close: Callable[[], None]
 
 
-def _count(items: Iterator[Any]) -> int:
+def _count(items: Iterator[Any], most: int) -> int:
     seen = 0
     for _ in items:
         seen += 1
+        if seen > most:  # a contestant that pages forever must not hang the run
+            raise RuntimeError(f"listed more than {most} calls")
     return seen
 
 
 # -- Bandwidth ---------------------------------------------------------------------------------
+# Bandwidth answers at most 10,000 calls per query. Past that, a listing asks again with
+# minStartTime at the last start time seen; the calls seen at that instant come back and are
+# skipped. Raw and SDK do the least that lists every call once (start times are distinct here).
 
 
-def _raw_bandwidth(http: httpx.Client, first_url: str) -> Iterator[Any]:
+def _raw_bandwidth(http: httpx.Client, calls_url: str, page_size: int) -> Iterator[Any]:
     """The practical limit: GET, json.loads, follow ``Link rel="next"``; nothing else."""
-    url: str | None = first_url
-    while url:
-        response = http.get(url)
-        response.raise_for_status()
-        yield from json.loads(response.content)
-        url = response.links.get("next", {}).get("url")
+    query = urlencode({"pageSize": page_size})
+    skip: set[str] = set()
+    while True:
+        url: str | None = f"{calls_url}?{query}"
+        listed, last = 0, None
+        while url:
+            response = http.get(url)
+            response.raise_for_status()
+            records = json.loads(response.content)
+            listed += len(records)
+            last = records[-1] if records else last
+            if skip:
+                records = [r for r in records if r["callId"] not in skip]
+                skip = set()
+            yield from records
+            url = response.links.get("next", {}).get("url")
+        if listed < BANDWIDTH_LISTING_CAP or last is None:
+            return
+        query = urlencode({"pageSize": page_size, "minStartTime": last["startTime"]})
+        skip = {last["callId"]}
 
 
 def _sdk_bandwidth(api: Any, page_size: int) -> Iterator[Any]:
     """bandwidth-sdk's own way: ``list_calls_with_http_info``, page token from the Link."""
-    token: str | None = None
+    since: str | None = None
+    skip: set[str] = set()
     while True:
-        answer = api.list_calls_with_http_info(ACCOUNT_ID, page_size=page_size, page_token=token)
-        yield from answer.data
-        found = _NEXT_LINK.search((answer.headers or {}).get("Link", ""))
-        if not found:
+        token: str | None = None
+        listed, last = 0, None
+        while True:
+            answer = api.list_calls_with_http_info(
+                ACCOUNT_ID, page_size=page_size, page_token=token, min_start_time=since
+            )
+            calls = answer.data
+            listed += len(calls)
+            last = calls[-1] if calls else last
+            if skip:
+                calls = [c for c in calls if c.call_id not in skip]
+                skip = set()
+            yield from calls
+            found = _NEXT_LINK.search((answer.headers or {}).get("Link", ""))
+            if not found:
+                break
+            token = parse_qs(urlsplit(found.group(1)).query)["pageToken"][0]
+        if listed < BANDWIDTH_LISTING_CAP or last is None:
             return
-        token = parse_qs(urlsplit(found.group(1)).query)["pageToken"][0]
+        since = last.start_time.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        skip = {last.call_id}
 
 
-def bandwidth_contestants(origin: str, *, page_size: int) -> tuple[list[Contestant], list[str]]:
+def bandwidth_contestants(
+    origin: str, *, page_size: int, calls: int
+) -> tuple[list[Contestant], list[str]]:
     """raw, telephony and (when installed) bandwidth-sdk; and notes on what was left out."""
     import telephony
 
     notes: list[str] = []
-    first_url = f"{origin}{BANDWIDTH_PATH}?pageSize={page_size}"
+    calls_url = f"{origin}{BANDWIDTH_PATH}"
+    most = 2 * calls + 10
     raw_http = httpx.Client(
         auth=(BANDWIDTH_USER, BANDWIDTH_PASSWORD), headers={"Accept": "application/json"}
     )
@@ -92,12 +136,12 @@ def bandwidth_contestants(origin: str, *, page_size: int) -> tuple[list[Contesta
     contestants = [
         Contestant(
             "raw httpx+json",
-            lambda: _count(_raw_bandwidth(raw_http, first_url)),
+            lambda: _count(_raw_bandwidth(raw_http, calls_url, page_size), most),
             raw_http.close,
         ),
         Contestant(
             "telephony",
-            lambda: _count(client.list_calls(page_size=page_size)),
+            lambda: _count(client.list_calls(page_size=page_size), most),
             client.close,
         ),
     ]
@@ -120,7 +164,7 @@ def bandwidth_contestants(origin: str, *, page_size: int) -> tuple[list[Contesta
         contestants.append(
             Contestant(
                 "bandwidth-sdk",
-                lambda: _count(_sdk_bandwidth(api, page_size)),
+                lambda: _count(_sdk_bandwidth(api, page_size), most),
                 api_client.close if hasattr(api_client, "close") else lambda: None,
             )
         )
@@ -147,7 +191,9 @@ def _raw_restcomm(http: httpx.Client, url: str, page_size: int) -> Iterator[Any]
         number += 1
 
 
-def restcomm_contestants(origin: str, *, page_size: int) -> tuple[list[Contestant], list[str]]:
+def restcomm_contestants(
+    origin: str, *, page_size: int, calls: int
+) -> tuple[list[Contestant], list[str]]:
     import telephony
 
     notes: list[str] = []
@@ -155,10 +201,11 @@ def restcomm_contestants(origin: str, *, page_size: int) -> tuple[list[Contestan
         auth=(ACCOUNT_SID, RESTCOMM_TOKEN), headers={"Accept": "application/xml"}
     )
     url = f"{origin}{RESTCOMM_PATH}"
+    most = 2 * calls + 10
     contestants = [
         Contestant(
             "raw httpx+xmltodict",
-            lambda: _count(_raw_restcomm(raw_http, url, page_size)),
+            lambda: _count(_raw_restcomm(raw_http, url, page_size), most),
             raw_http.close,
         )
     ]
@@ -176,7 +223,7 @@ def restcomm_contestants(origin: str, *, page_size: int) -> tuple[list[Contestan
         contestants.append(
             Contestant(
                 "telephony",
-                lambda: _count(client.list_calls(page_size=page_size)),
+                lambda: _count(client.list_calls(page_size=page_size), most),
                 client.close,
             )
         )

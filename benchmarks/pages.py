@@ -1,26 +1,26 @@
 """Pre-rendered vendor pages for the listing benchmarks.
 
-Every contestant reads the same bytes: Bandwidth ``callState`` JSON arrays (with a
-``Link: <...>; rel="next"`` header while more remain) and Restcomm ``<RestcommResponse>`` XML
-pages (``Page``/``PageSize``). Records are deterministic for a seed and look like real ones:
-every documented field, a realistic mix of states, causes, directions and null times.
+Every contestant reads the same bytes: Bandwidth ``callState`` JSON arrays (a
+``Link: <...>; rel="next"`` header while more remain, at most 10,000 calls per query) and
+Restcomm ``<RestcommResponse>`` XML pages (``Page``/``PageSize``). Records are deterministic
+for a seed and look like real ones: every documented field, a realistic mix of states,
+causes, directions and null times.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
 
 __all__ = [
     "ACCOUNT_ID",
     "ACCOUNT_SID",
+    "BANDWIDTH_LISTING_CAP",
     "BANDWIDTH_PATH",
     "RESTCOMM_PATH",
-    "BandwidthPage",
-    "bandwidth_pages",
+    "bandwidth_bodies",
     "bandwidth_records",
     "restcomm_pages",
 ]
@@ -29,6 +29,9 @@ ACCOUNT_ID = "9900000"
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 BANDWIDTH_PATH = f"/api/v2/accounts/{ACCOUNT_ID}/calls"
 RESTCOMM_PATH = f"/restcomm/2012-04-24/Accounts/{ACCOUNT_SID}/Calls"
+# Bandwidth answers at most this many calls per query; a longer listing asks again from a
+# later minStartTime.
+BANDWIDTH_LISTING_CAP = 10000
 
 _EPOCH = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 # Bandwidth disconnect causes, weighted roughly like a real account's traffic.
@@ -114,33 +117,12 @@ def bandwidth_records(count: int, *, seed: int) -> list[dict[str, object]]:
     return records
 
 
-@dataclass(frozen=True)
-class BandwidthPage:
-    body: bytes
-    next_url: str | None  # the Link rel="next" target, absolute
-
-
-def bandwidth_pages(
-    records: list[dict[str, object]], *, page_size: int, origin: str
-) -> dict[str | None, BandwidthPage]:
-    """Pages keyed by the ``pageToken`` that asks for them (None: the first page)."""
-    pages: dict[str | None, BandwidthPage] = {}
-    token: str | None = None
-    for start in range(0, len(records), page_size):
-        chunk = records[start : start + page_size]
-        more = start + page_size < len(records)
-        next_token = f"tok{start // page_size + 1:05d}" if more else None
-        next_url = (
-            f"{origin}{BANDWIDTH_PATH}?pageSize={page_size}&pageToken={next_token}"
-            if next_token
-            else None
-        )
-        body = json.dumps(chunk, separators=(",", ":")).encode()
-        pages[token] = BandwidthPage(body=body, next_url=next_url)
-        token = next_token
-    if not pages:
-        pages[None] = BandwidthPage(body=b"[]", next_url=None)
-    return pages
+def bandwidth_bodies(records: list[dict[str, object]], *, page_size: int) -> list[bytes]:
+    """One query's answer, page by page (``[]`` when nothing matched)."""
+    return [
+        json.dumps(records[start : start + page_size], separators=(",", ":")).encode()
+        for start in range(0, len(records), page_size)
+    ] or [b"[]"]
 
 
 def _rfc2822(moment: datetime) -> str:

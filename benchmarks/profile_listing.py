@@ -27,7 +27,7 @@ if __package__ in (None, ""):
 
 import httpx
 
-from benchmarks.listing import bandwidth_contestants, restcomm_contestants
+from benchmarks.listing import _raw_bandwidth, bandwidth_contestants, restcomm_contestants
 from benchmarks.pages import ACCOUNT_SID, BANDWIDTH_PATH, RESTCOMM_PATH
 from benchmarks.server import (
     BANDWIDTH_PASSWORD,
@@ -54,15 +54,23 @@ def _median_time(work: Callable[[], object], rounds: int) -> float:
     return statistics.median(times)
 
 
-def _bandwidth_bodies(origin: str, page_size: int) -> list[bytes]:
-    bodies = []
+def _bandwidth_urls(origin: str, page_size: int) -> list[str]:
+    """The requests the raw contestant makes (cap crossings included), in order."""
+    urls: list[str] = []
+
+    def remember(response: httpx.Response) -> None:
+        urls.append(str(response.request.url))
+
+    hooks = {"response": [remember]}
+    with httpx.Client(auth=(BANDWIDTH_USER, BANDWIDTH_PASSWORD), event_hooks=hooks) as http:
+        for _ in _raw_bandwidth(http, f"{origin}{BANDWIDTH_PATH}", page_size):
+            pass
+    return urls
+
+
+def _bandwidth_bodies(urls: list[str]) -> list[bytes]:
     with httpx.Client(auth=(BANDWIDTH_USER, BANDWIDTH_PASSWORD)) as http:
-        url: str | None = f"{origin}{BANDWIDTH_PATH}?pageSize={page_size}"
-        while url:
-            response = http.get(url)
-            bodies.append(response.content)
-            url = response.links.get("next", {}).get("url")
-    return bodies
+        return [http.get(url).content for url in urls]
 
 
 def _restcomm_bodies(origin: str, page_size: int) -> list[bytes]:
@@ -77,21 +85,24 @@ def _restcomm_bodies(origin: str, page_size: int) -> list[bytes]:
     return bodies
 
 
-def breakdown(provider: str, origin: str, page_size: int, rounds: int) -> list[tuple[str, float]]:
+def breakdown(
+    provider: str, origin: str, *, page_size: int, calls: int, rounds: int
+) -> list[tuple[str, float]]:
     if provider == "bandwidth":
         from adapters.bandwidth._normalize import call_from_state
 
-        bodies = _bandwidth_bodies(origin, page_size)
+        urls = _bandwidth_urls(origin, page_size)
+        bodies = _bandwidth_bodies(urls)
         parsed = [json.loads(body) for body in bodies]
         stages: list[tuple[str, Callable[[], object]]] = [
-            ("fetch pages (httpx, bytes only)", lambda: _bandwidth_bodies(origin, page_size)),
+            ("fetch pages (httpx, bytes only)", lambda: _bandwidth_bodies(urls)),
             ("json.loads", lambda: _each(bodies, json.loads)),
             (
                 "call_from_state per record",
                 lambda: _each(parsed, lambda page: [call_from_state(r) for r in page]),
             ),
         ]
-        contestants, _ = bandwidth_contestants(origin, page_size=page_size)
+        contestants, _ = bandwidth_contestants(origin, page_size=page_size, calls=calls)
     else:
         import xmltodict  # type: ignore[import-untyped]
 
@@ -113,7 +124,7 @@ def breakdown(provider: str, origin: str, page_size: int, rounds: int) -> list[t
                 lambda: _each(records, lambda page: [call_from_record(r) for r in page]),
             ),
         ]
-        contestants, _ = restcomm_contestants(origin, page_size=page_size)
+        contestants, _ = restcomm_contestants(origin, page_size=page_size, calls=calls)
     by_name = {c.name: c for c in contestants}
     stages.append(("telephony list_calls, whole", by_name["telephony"].run))
     gc.collect()
@@ -135,14 +146,20 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     with page_server_process(calls=args.calls, page_size=args.page_size, seed=7) as origin:
         print(f"Stages, {args.calls:,} {args.provider} calls (median of {args.rounds}):")
-        for name, seconds in breakdown(args.provider, origin, args.page_size, args.rounds):
+        for name, seconds in breakdown(
+            args.provider, origin, page_size=args.page_size, calls=args.calls, rounds=args.rounds
+        ):
             per_call = seconds / args.calls * 1e6
             print(f"  {name:<40} {seconds:7.3f} s  {per_call:6.2f} us/call")
         contestants: Any
         if args.provider == "bandwidth":
-            contestants, _ = bandwidth_contestants(origin, page_size=args.page_size)
+            contestants, _ = bandwidth_contestants(
+                origin, page_size=args.page_size, calls=args.calls
+            )
         else:
-            contestants, _ = restcomm_contestants(origin, page_size=args.page_size)
+            contestants, _ = restcomm_contestants(
+                origin, page_size=args.page_size, calls=args.calls
+            )
         telephony = next(c for c in contestants if c.name == "telephony")
         telephony.run()
         gc.collect()

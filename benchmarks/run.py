@@ -131,7 +131,7 @@ def _ratio(times: dict[str, list[float]], top: str, bottom: str) -> float | None
 
 
 def run_bandwidth(report: Report, args: argparse.Namespace, origin: str) -> None:
-    contestants, notes = bandwidth_contestants(origin, page_size=args.page_size)
+    contestants, notes = bandwidth_contestants(origin, page_size=args.page_size, calls=args.calls)
     report.notes.extend(f"Bandwidth: {note}" for note in notes)
     try:
         times = _time_listing(contestants, rounds=args.rounds, expected=args.calls)
@@ -164,7 +164,7 @@ def run_bandwidth(report: Report, args: argparse.Namespace, origin: str) -> None
 
 
 def run_restcomm(report: Report, args: argparse.Namespace, origin: str) -> None:
-    contestants, notes = restcomm_contestants(origin, page_size=args.page_size)
+    contestants, notes = restcomm_contestants(origin, page_size=args.page_size, calls=args.calls)
     report.notes.extend(f"Restcomm: {note}" for note in notes)
     try:
         times = _time_listing(contestants, rounds=args.rounds, expected=args.calls)
@@ -231,24 +231,17 @@ def run_imports(report: Report, args: argparse.Namespace) -> None:
 
 
 def run_memory(report: Report, args: argparse.Namespace) -> None:
-    use_sandbox = sandbox_available() and not args.memory_page_server
-    source = "telephony sandbox" if use_sandbox else "benchmark page server (pages reused)"
-    if not use_sandbox and not args.memory_page_server:
-        report.notes.append(
-            "memory: telephony.sandbox is not available yet; streamed from the benchmark "
-            "page server instead"
-        )
+    if not sandbox_available():
+        report.notes.append("memory: telephony.sandbox is not importable; memory run left out")
+        return
     # A point in between shows whether growth is a plateau (allocator arenas) or a leak.
     middle = args.memory_calls // 10
     counts = (args.memory_baseline, *([middle] if middle > args.memory_baseline else []))
     counts += (args.memory_calls,)
     results = [
-        measure_stream(
-            count, provider="bandwidth", page_size=args.page_size, use_sandbox=use_sandbox
-        )
-        for count in counts
+        measure_stream(count, provider="bandwidth", page_size=args.page_size) for count in counts
     ]
-    report.say(f"### Peak RSS streaming Bandwidth calls through list_calls ({source})")
+    report.say("### Peak RSS streaming Bandwidth calls from the sandbox through list_calls")
     report.say()
     report.say("| calls asked | calls seen | RSS after set-up MiB | peak RSS MiB | seconds |")
     report.say("|---:|---:|---:|---:|---:|")
@@ -290,10 +283,14 @@ def _cpu_model() -> str:
 
 
 def _commit() -> str:
-    done = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    )
-    return done.stdout.strip() or "unknown"
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT)
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    if git("status", "--porcelain", "--", "telephony", "adapters"):
+        commit += " plus uncommitted changes in telephony/ or adapters/"
+    return commit
 
 
 def _load() -> str:
@@ -327,11 +324,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--import-repetitions", type=int, help="processes per import (25)")
     parser.add_argument("--memory-calls", type=int, help="the long stream (1000000)")
     parser.add_argument("--memory-baseline", type=int, default=10000)
-    parser.add_argument(
-        "--memory-page-server",
-        action="store_true",
-        help="stream from the benchmark page server even when the sandbox is there",
-    )
     parser.add_argument(
         "--only", action="append", choices=SECTIONS, help="run only these parts (repeatable)"
     )

@@ -5,8 +5,6 @@ client nothing: it prints one JSON line ``{"origin": ...}`` once it listens, and
 standard input closes. Every page body is rendered once, before the first request; a request
 only looks a body up and writes it with its headers in one ``sendall``.
 
-``--virtual-calls`` makes the Bandwidth listing longer than the pages built: pages are reused
-in turn (same bodies, new page tokens), so a million-call stream costs the server no memory.
 """
 
 from __future__ import annotations
@@ -17,8 +15,10 @@ import json
 import subprocess
 import sys
 import threading
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -28,9 +28,10 @@ if __package__ in (None, ""):
 
 from benchmarks.pages import (
     ACCOUNT_SID,
+    BANDWIDTH_LISTING_CAP,
     BANDWIDTH_PATH,
     RESTCOMM_PATH,
-    bandwidth_pages,
+    bandwidth_bodies,
     bandwidth_records,
     restcomm_pages,
 )
@@ -54,19 +55,25 @@ def _basic(user: str, password: str) -> str:
 
 
 class PageServer:
-    """Builds every page, then serves them until ``close()``."""
+    """Builds the pages, then serves them until ``close()``.
 
-    def __init__(self, *, calls: int, page_size: int, seed: int, virtual_calls: int) -> None:
+    Bandwidth's side behaves as the vendor documents: at most ``BANDWIDTH_LISTING_CAP`` calls
+    per query, oldest first, ``minStartTime`` inclusive, an opaque ``pageToken`` in the
+    ``Link`` of every page but a query's last. The answer to a query is rendered once, the
+    first time it is asked (the untimed warm-up round), and kept.
+    """
+
+    def __init__(self, *, calls: int, page_size: int, seed: int) -> None:
         self.page_size = page_size
-        self.virtual_calls = max(virtual_calls, calls)
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
         self.origin = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        pages = bandwidth_pages(
-            bandwidth_records(calls, seed=seed), page_size=page_size, origin=self.origin
-        )
-        # In token order: the body of page n is bandwidth_bodies[n % len].
-        self.bandwidth_bodies = [page.body for page in pages.values()]
+        self._records = bandwidth_records(calls, seed=seed)
+        # Start times increase with creation order here, so a bound is a bisection.
+        self._starts = [datetime.fromisoformat(str(r["startTime"])) for r in self._records]
+        self._queries: dict[int, list[bytes]] = {}
+        self._lock = threading.Lock()
+        self._query_pages(0)
         self.restcomm_bodies = restcomm_pages(calls, page_size=page_size, seed=seed)
         self.bandwidth_auth = _basic(BANDWIDTH_USER, BANDWIDTH_PASSWORD)
         self.restcomm_auth = _basic(ACCOUNT_SID, RESTCOMM_TOKEN)
@@ -80,19 +87,38 @@ class PageServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
+    def _query_pages(self, first: int) -> list[bytes]:
+        """The pages answering a query whose first match is record ``first``."""
+        with self._lock:
+            pages = self._queries.get(first)
+            if pages is None:
+                chunk = self._records[first : first + BANDWIDTH_LISTING_CAP]
+                pages = bandwidth_bodies(chunk, page_size=self.page_size)
+                self._queries[first] = pages
+            return pages
+
     def bandwidth(self, query: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
-        token = query.get("pageToken", ["tok00000"])[0]
         try:
-            number = int(token.removeprefix("tok"))
+            if "pageToken" in query:
+                first_text, _, number_text = query["pageToken"][0].partition(".")
+                first, number = int(first_text), int(number_text)
+            else:
+                if int(query.get("pageSize", ["1000"])[0]) != self.page_size:
+                    return 400, _JSON, b'{"type":"validation","description":"pageSize"}'
+                bound = query.get("minStartTime")
+                moment = datetime.fromisoformat(bound[0]) if bound else None
+                first = 0 if moment is None else bisect_left(self._starts, moment)
+                number = 0
         except ValueError:
+            return 400, _JSON, b'{"type":"validation","description":"bad query"}'
+        pages = self._query_pages(first)
+        if not 0 <= number < len(pages):
             return 400, _JSON, b'{"type":"validation","description":"bad pageToken"}'
-        body = self.bandwidth_bodies[number % len(self.bandwidth_bodies)]
         headers = dict(_JSON)
-        if (number + 1) * self.page_size < self.virtual_calls:
-            next_query = f"pageSize={self.page_size}&pageToken=tok{number + 1:05d}"
-            link = f"{self.origin}{BANDWIDTH_PATH}?{next_query}"
-            headers["Link"] = f'<{link}>; rel="next"'
-        return 200, headers, body
+        if number + 1 < len(pages):
+            next_query = f"pageSize={self.page_size}&pageToken={first}.{number + 1}"
+            headers["Link"] = f'<{self.origin}{BANDWIDTH_PATH}?{next_query}>; rel="next"'
+        return 200, headers, pages[number]
 
     def restcomm(self, query: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
         try:
@@ -143,9 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def page_server_process(
-    *, calls: int, page_size: int, seed: int, virtual_calls: int = 0
-) -> Iterator[str]:
+def page_server_process(*, calls: int, page_size: int, seed: int) -> Iterator[str]:
     """Run the server in a child process for the ``with`` block; gives its origin URL."""
     command = [
         sys.executable,
@@ -153,7 +177,6 @@ def page_server_process(
         f"--calls={calls}",
         f"--page-size={page_size}",
         f"--seed={seed}",
-        f"--virtual-calls={virtual_calls}",
     ]
     child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -178,14 +201,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--calls", type=int, default=20000)
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--virtual-calls", type=int, default=0)
     args = parser.parse_args(argv)
-    server = PageServer(
-        calls=args.calls,
-        page_size=args.page_size,
-        seed=args.seed,
-        virtual_calls=args.virtual_calls,
-    )
+    server = PageServer(calls=args.calls, page_size=args.page_size, seed=args.seed)
     server.start()
     print(json.dumps({"origin": server.origin}), flush=True)
     sys.stdin.read()  # until the parent closes our input (or dies)
