@@ -15,13 +15,16 @@ def parse_iso(value: str | None) -> datetime | None:
     """
     if not value:
         return None
-    moment = datetime.fromisoformat(value)  # C fast path; accepts "Z" since 3.11
+    moment = _fromisoformat(value)  # C; gives the UTC singleton for "Z" since 3.11
+    if value[-1] == "Z":
+        return moment  # the common case, on the listing hot path: nothing more to do
     offset = moment.utcoffset()
     if offset is None:
         return moment.replace(tzinfo=UTC)
-    if offset or moment.tzinfo is not UTC:
-        return moment.astimezone(UTC)
-    return moment
+    return moment.astimezone(UTC)
+
+
+_fromisoformat = datetime.fromisoformat
 
 
 def parse_datetime(value: str | None) -> datetime | None:

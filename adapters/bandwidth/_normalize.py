@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from telephony._models import Call, CallStatus, Direction
@@ -66,10 +65,12 @@ def call_from_state(record: Mapping[str, Any]) -> Call:
     """One ``callState`` JSON object as a ``Call``. Raises KeyError/ValueError/TypeError on a
     record that is not one; callers turn those into MalformedResponseError."""
     get = record.get
-    answered: datetime | None = parse_iso(get("answerTime"))
-    ended = parse_iso(get("endTime"))
-    started = parse_iso(get("startTime"))
-    enqueued = parse_iso(get("enqueuedTime"))
+    # Absent times are common (queued, unanswered): skip the parser call for them.
+    answered = _iso(value) if (value := get("answerTime")) else None
+    ended = _iso(value) if (value := get("endTime")) else None
+    started = _iso(value) if (value := get("startTime")) else None
+    enqueued = _iso(value) if (value := get("enqueuedTime")) else None
+    updated = _iso(value) if (value := get("lastUpdate")) else None
     parent = get("parentCallId")
     state = get("state")
     cause = get("disconnectCause")
@@ -91,7 +92,10 @@ def call_from_state(record: Mapping[str, Any]) -> Call:
         started_at=started,
         answered_at=answered,
         ended_at=ended,
-        updated_at=parse_iso(get("lastUpdate")),
+        updated_at=updated,
         duration=ended - answered if answered is not None and ended is not None else None,
         raw=record,
     )
+
+
+_iso = parse_iso
