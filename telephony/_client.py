@@ -9,7 +9,6 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-import anyio
 import httpx
 
 from telephony._adapter import Adapter, Flow
@@ -231,6 +230,12 @@ class Client(_BaseClient):
             )
 
 
+async def _async_sleep(seconds: float) -> None:
+    import anyio  # asyncio or trio, whichever runs us; imported only by async users
+
+    await anyio.sleep(seconds)
+
+
 class AsyncClient(_BaseClient):
     """The asyncio (and trio) client: the same operations, awaited."""
 
@@ -278,7 +283,7 @@ class AsyncClient(_BaseClient):
                     return response
                 await response.aclose()
             log.info("retrying %s %s in %.2fs", request.method, request.url, wait)
-            await anyio.sleep(wait)
+            await _async_sleep(wait)
             attempt += 1
 
     async def run(self, flow: Flow[T]) -> T:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import entry_points
 from typing import Any
 
 import httpx
@@ -23,9 +22,16 @@ _BUILTIN = {
 }
 
 
+def _entry_points(group: str) -> list[Any]:
+    # importlib.metadata costs several ms to import: only pay it when asked.
+    from importlib.metadata import entry_points
+
+    return list(entry_points(group=group))
+
+
 def providers() -> list[str]:
     """Every provider name ``connect`` knows: built in, and installed entry points."""
-    names = set(_BUILTIN) | {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    names = set(_BUILTIN) | {ep.name for ep in _entry_points(ENTRY_POINT_GROUP)}
     return sorted(names)
 
 
@@ -34,7 +40,7 @@ def adapter_class(provider: str) -> type[Adapter]:
         raise ValidationError("must be a provider name", field="provider")
     target = _BUILTIN.get(provider)
     if target is None:
-        found = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == provider]
+        found = [ep for ep in _entry_points(ENTRY_POINT_GROUP) if ep.name == provider]
         if not found:
             known = ", ".join(providers())
             raise ValidationError(

@@ -441,9 +441,16 @@ class _Window:
         if newest is None:
             return attrs.evolve(self, seen=self.seen + records)
         since = _iso_z(newest)
-        started = [*self.pending, *((c.id, _iso_z(c.started_at)) for c in calls if c.started_at)]
+        # Compare times first and format only the few calls that qualify (this runs on every
+        # page); the cut-off is whole milliseconds, as the cursor's ISO strings are.
+        cutoff = newest.replace(microsecond=newest.microsecond // 1000 * 1000)
+        fresh = tuple(
+            (call.id, _iso_z(call.started_at))
+            for call in calls
+            if call.started_at is not None and call.started_at >= cutoff
+        )
         # ISO 8601 UTC strings of one shape compare as times do.
-        pending = tuple(p for p in started if p[1] >= since)
+        pending = tuple(p for p in self.pending if p[1] >= since) + fresh
         return attrs.evolve(self, seen=self.seen + records, pending=pending, since=since)
 
     def continuation(self, url: httpx.URL) -> dict[str, Any] | None:

@@ -150,7 +150,8 @@ def test_import_is_lazy() -> None:
     code = (
         "import sys, telephony; "
         "heavy = [m for m in ('adapters.bandwidth', 'adapters.restcomm', 'xmltodict', 'cattrs',"
-        " 'telephony.sandbox', 'telephony.report', 'telephony.testing', 'pytest') "
+        " 'telephony.sandbox', 'telephony.report', 'telephony.testing', 'pytest',"
+        " 'anyio', 'importlib.metadata') "
         "if m in sys.modules]; print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -170,6 +171,6 @@ def test_providers_and_entry_point_registry(monkeypatch: pytest.MonkeyPatch) -> 
 
     import telephony._registry as registry
 
-    monkeypatch.setattr(registry, "entry_points", lambda group: [FakeEntryPoint()])
+    monkeypatch.setattr(registry, "_entry_points", lambda group: [FakeEntryPoint()])
     assert "acme" in telephony.providers()
     assert telephony.adapter_class("acme").__name__ == "FakeAdapter"
