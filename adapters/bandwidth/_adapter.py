@@ -179,12 +179,11 @@ class BandwidthAdapter(Adapter):
             raise _error(response, self._converter)
         return response
 
-    def _to_call(self, record: Any, response: httpx.Response) -> Call:
+    def _to_calls(self, records: list[Any], response: httpx.Response) -> list[Call]:
+        # One try around the whole page: the listing hot path pays no per-record guard.
         try:
-            if not isinstance(record, dict):
-                raise TypeError("not an object")
-            return call_from_state(record)
-        except (KeyError, TypeError, ValueError) as exc:
+            return [call_from_state(record) for record in records]
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise MalformedResponseError(
                 f"unreadable call record ({type(exc).__name__}: {exc})",
                 provider=PROVIDER,
@@ -296,7 +295,8 @@ class BandwidthAdapter(Adapter):
 
     def get_call(self, call_id: str) -> Flow[Call]:
         response = yield httpx.Request("GET", self._call_url(call_id), headers=_JSON)
-        return self._to_call(self._json(self._checked(response, 200)), response)
+        (call,) = self._to_calls([self._json(self._checked(response, 200))], response)
+        return call
 
     def _update(self, call_id: str, body: UpdateCallBody) -> Flow[None]:
         request = httpx.Request(
@@ -381,7 +381,7 @@ class BandwidthAdapter(Adapter):
                 status_code=response.status_code,
                 body=body_text(response),
             )
-        calls = [self._to_call(record, response) for record in records]
+        calls = self._to_calls(records, response)
         state: dict[str, Any] | None = None
         link = response.links.get("next", {}).get("url")
         if records:
