@@ -1,6 +1,6 @@
 """telephony benchmarks: listing throughput, import cost and streaming memory.
 
-    pip install -e '.[test]' bandwidth-sdk==23.3.1     # the SDK is only a contestant
+    pip install -e '.[test,bench]'                     # the SDK is only a contestant
     python benchmarks/run.py                           # about two minutes
     python benchmarks/run.py --quick                   # fewer rounds, 100k-call memory run
 
