@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import telephony
 from telephony.cli._exit import UsageError
+from telephony.cli._types import positive_float, whole
 
 __all__ = [
     "PROVIDERS",
@@ -107,38 +108,18 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     network = parser.add_argument_group("network")
     network.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=positive_float,
         default=30.0,
         metavar="SECONDS",
         help="per-request timeout (default 30)",
     )
     network.add_argument(
         "--max-retries",
-        type=_whole,
+        type=whole,
         default=2,
         metavar="N",
         help="retries of rate-limited, failed or unanswered requests (default 2; 0 disables)",
     )
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
-    return value
-
-
-def _whole(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
-    return value
 
 
 def providers_from(

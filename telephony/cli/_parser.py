@@ -12,6 +12,7 @@ from telephony.cli._config import PROVIDER_ENV, PROVIDERS, add_connection_argume
 from telephony.cli._dates import parse_since, parse_until
 from telephony.cli._exit import ExitCode, UsageError
 from telephony.cli._output import CALL_FORMATS, REPORT_FORMATS
+from telephony.cli._types import positive_float, positive_int, whole
 
 __all__ = ["build_parser"]
 
@@ -47,36 +48,6 @@ class CliParser(argparse.ArgumentParser):
         command = self.prog.removeprefix("telephony").strip()
         where = f"{command}: " if command else ""
         raise UsageError(f"{where}{message} (see {self.prog} --help)")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
-    return value
-
-
-def _whole(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
-    return value
 
 
 def _share(text: str) -> float:
@@ -148,7 +119,7 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
     create.add_argument("--fallback-method", choices=("GET", "POST"))
     create.add_argument("--status-callback-url", help="URL told when the call ends")
     create.add_argument("--status-callback-method", choices=("GET", "POST"))
-    create.add_argument("--ring-timeout", type=_positive_float, metavar="SECONDS")
+    create.add_argument("--ring-timeout", type=positive_float, metavar="SECONDS")
     call_format(create)
 
     get = action("get", "show one call", _calls.get, " CALL_ID")
@@ -182,8 +153,8 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
         help="only calls started at or before WHEN (a date alone includes that whole day)",
     )
     listing.add_argument("--parent-id", metavar="CALL_ID", help="only legs of this call")
-    listing.add_argument("--limit", type=_whole, metavar="N", help="stop after N calls")
-    listing.add_argument("--page-size", type=_positive_int, metavar="N", help="calls per request")
+    listing.add_argument("--limit", type=whole, metavar="N", help="stop after N calls")
+    listing.add_argument("--page-size", type=positive_int, metavar="N", help="calls per request")
     call_format(listing)
     _progress_flag(listing, "on when stderr is a terminal and stdout is not")
 
@@ -229,7 +200,7 @@ def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
     )
     report.add_argument(
         "--seed-calls",
-        type=_whole,
+        type=whole,
         default=1000,
         metavar="N",
         help="with --sandbox: seeded calls per account (default 1000)",
@@ -250,7 +221,7 @@ def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
         metavar="NAMES",
         help="comma-separated Call fields or 'day' (default provider; 'none': overall only)",
     )
-    report.add_argument("--page-size", type=_positive_int, metavar="N", help="calls per request")
+    report.add_argument("--page-size", type=positive_int, metavar="N", help="calls per request")
     report.add_argument(
         "--format",
         choices=REPORT_FORMATS,
@@ -265,17 +236,17 @@ def _add_sandbox(commands: Any) -> None:
         "sandbox", help="run the local Bandwidth + Restcomm sandbox server", allow_abbrev=False
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
-    sandbox.add_argument("--port", type=_whole, default=8765, help="port (default 8765; 0: any)")
+    sandbox.add_argument("--port", type=whole, default=8765, help="port (default 8765; 0: any)")
     sandbox.add_argument(
         "--seed-calls",
-        type=_whole,
+        type=whole,
         default=1000,
         metavar="N",
         help="historical calls per account (default 1000)",
     )
     sandbox.add_argument(
         "--speed",
-        type=_positive_float,
+        type=positive_float,
         default=60.0,
         help="sandbox seconds per real second (default 60)",
     )
@@ -295,28 +266,28 @@ def _add_demo(commands: Any) -> None:
     )
     demo.add_argument(
         "--seed-calls",
-        type=_whole,
+        type=whole,
         default=12,
         metavar="N",
         help="seeded calls per account (default 12)",
     )
     demo.add_argument(
         "--page-size",
-        type=_positive_int,
+        type=positive_int,
         default=5,
         metavar="N",
         help="page size of the listing (default 5, to show paging)",
     )
     demo.add_argument(
         "--speed",
-        type=_positive_float,
+        type=positive_float,
         default=200.0,
         help="sandbox seconds per real second (default 200)",
     )
     demo.add_argument("--seed", type=int, default=1, help="history seed (default 1)")
     demo.add_argument(
         "--wait",
-        type=_positive_float,
+        type=positive_float,
         default=15.0,
         metavar="SECONDS",
         help="longest wait for the placed calls to end (default 15)",

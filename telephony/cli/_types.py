@@ -1,0 +1,39 @@
+"""argparse value types shared by the parsers: numbers with a clear message when wrong."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+__all__ = ["positive_float", "positive_int", "whole"]
+
+
+def _int_at_least(text: str, minimum: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be {minimum} or more, got {text!r}")
+    return value
+
+
+def whole(text: str) -> int:
+    """0, 1, 2, ..."""
+    return _int_at_least(text, 0)
+
+
+def positive_int(text: str) -> int:
+    """1, 2, 3, ..."""
+    return _int_at_least(text, 1)
+
+
+def positive_float(text: str) -> float:
+    """A finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
+    return value
