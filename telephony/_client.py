@@ -37,9 +37,14 @@ def _check_id(call_id: str) -> str:
     return call_id
 
 
+def _shown(url: httpx.URL) -> httpx.URL:
+    """The URL as it may appear in logs and errors: never with user:password in it."""
+    return url.copy_with(username=None, password=None) if url.userinfo else url
+
+
 def _transport_error(exc: httpx.TransportError, request: httpx.Request) -> TransportError:
-    # The URL never carries credentials here; headers are never included.
-    url = request.url.copy_with(username=None, password=None)
+    # Headers (credentials) are never included.
+    url = _shown(request.url)
     return TransportError(f"{request.method} {url} failed: {type(exc).__name__}: {exc}")
 
 
@@ -133,7 +138,7 @@ class Client(_BaseClient):
     def _send(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
         while True:
-            log.debug("%s %s", request.method, request.url)
+            log.debug("%s %s", request.method, _shown(request.url))
             try:
                 response = self._http.send(request)
             except httpx.TransportError as exc:
@@ -145,7 +150,7 @@ class Client(_BaseClient):
                 if wait is None:
                     return response
                 response.close()
-            log.info("retrying %s %s in %.2fs", request.method, request.url, wait)
+            log.info("retrying %s %s in %.2fs", request.method, _shown(request.url), wait)
             time.sleep(wait)
             attempt += 1
 
@@ -270,7 +275,7 @@ class AsyncClient(_BaseClient):
     async def _send(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
         while True:
-            log.debug("%s %s", request.method, request.url)
+            log.debug("%s %s", request.method, _shown(request.url))
             try:
                 response = await self._http.send(request)
             except httpx.TransportError as exc:
@@ -282,7 +287,7 @@ class AsyncClient(_BaseClient):
                 if wait is None:
                     return response
                 await response.aclose()
-            log.info("retrying %s %s in %.2fs", request.method, request.url, wait)
+            log.info("retrying %s %s in %.2fs", request.method, _shown(request.url), wait)
             await _async_sleep(wait)
             attempt += 1
 

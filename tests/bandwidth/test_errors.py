@@ -130,3 +130,17 @@ def test_transport_failure_is_a_transport_error(make_api: Any) -> None:
     api = make_api(refuse, max_retries=0)
     with pytest.raises(telephony.TransportError, match="ConnectError"):
         api.get_call("c-1")
+
+
+def test_logs_carry_no_credentials(make_api: Any, caplog: pytest.LogCaptureFixture) -> None:
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if request.headers.get("x-seen"):
+            return error(404)
+        return error(429, **{"Retry-After": "0"})
+
+    api = make_api(flaky, base_url="https://api-user:s3cret-pw@voice.bandwidth.com/api/v2")
+    with caplog.at_level("DEBUG", logger="telephony"), pytest.raises(telephony.ProviderError):
+        api.get_call("c-1")
+    assert "retrying GET" in caplog.text
+    assert "s3cret-pw" not in caplog.text
+    assert "YXBpLXVzZXI6czNjcmV0LXB3" not in caplog.text
