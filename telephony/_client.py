@@ -48,6 +48,9 @@ def _transport_error(exc: httpx.TransportError, request: httpx.Request) -> Trans
     return TransportError(f"{request.method} {url} failed: {type(exc).__name__}: {exc}")
 
 
+_NO_FILTER = CallFilter()
+
+
 class _BaseClient:
     def __init__(self, adapter: Adapter, *, max_retries: int, backoff: float) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
@@ -83,6 +86,12 @@ class _BaseClient:
             started_before=started_before,
             parent_id=parent_id,
         )
+
+    def _following(self, page: Page[Call]) -> Flow[Page[Call]] | None:
+        """The flow for the page after ``page``, or None after the last one."""
+        if page.next_cursor is None:
+            return None
+        return self.adapter.get_page(cursor=page.next_cursor, page_size=None, filters=_NO_FILTER)
 
     def _page_flow(
         self, cursor: str | None, page_size: int | None, filters: CallFilter
@@ -218,21 +227,15 @@ class Client(_BaseClient):
         first = self._page_flow(None, page_size, filters)  # validates before iteration
         return self._iterate(first, limit)
 
-    def _iterate(self, flow: Flow[Page[Call]], limit: int | None) -> Iterator[Call]:
+    def _iterate(self, flow: Flow[Page[Call]] | None, limit: int | None) -> Iterator[Call]:
         left = limit
-        while left is None or left > 0:
+        while flow is not None and left != 0:
             page = self.run(flow)
-            for call in page.items:
-                yield call
-                if left is not None:
-                    left -= 1
-                    if left == 0:
-                        return
-            if page.next_cursor is None:
-                return
-            flow = self.adapter.get_page(
-                cursor=page.next_cursor, page_size=None, filters=CallFilter()
-            )
+            items = page.items if left is None else page.items[:left]
+            yield from items
+            if left is not None:
+                left -= len(items)
+            flow = self._following(page)
 
 
 async def _async_sleep(seconds: float) -> None:
@@ -348,18 +351,15 @@ class AsyncClient(_BaseClient):
         first = self._page_flow(None, page_size, filters)
         return self._iterate(first, limit)
 
-    async def _iterate(self, flow: Flow[Page[Call]], limit: int | None) -> AsyncIterator[Call]:
+    async def _iterate(
+        self, flow: Flow[Page[Call]] | None, limit: int | None
+    ) -> AsyncIterator[Call]:
         left = limit
-        while left is None or left > 0:
+        while flow is not None and left != 0:
             page = await self.run(flow)
-            for call in page.items:
+            items = page.items if left is None else page.items[:left]
+            for call in items:
                 yield call
-                if left is not None:
-                    left -= 1
-                    if left == 0:
-                        return
-            if page.next_cursor is None:
-                return
-            flow = self.adapter.get_page(
-                cursor=page.next_cursor, page_size=None, filters=CallFilter()
-            )
+            if left is not None:
+                left -= len(items)
+            flow = self._following(page)
