@@ -281,13 +281,12 @@ class BandwidthAdapter(Adapter):
         state: dict[str, Any] | None = None
         link = response.links.get("next", {}).get("url")
         if records:
-            window = window.after(calls, len(records))  # skipped calls still count as seen
+            window = window.advanced(calls, len(records))
             if link:
                 state = {"url": str(response.request.url.join(link)), **window.to_json()}
             elif window.seen >= self.listing_cap:
                 state = window.continuation(response.request.url)
-        if window.skip:
-            calls = [call for call in calls if call.id not in window.skip]
+        calls = window.unseen(calls)
         if not filters.is_empty:
             # status has no server filter; the others are refined so they mean exactly
             # the neutral thing whatever the server did.

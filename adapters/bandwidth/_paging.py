@@ -15,28 +15,41 @@ from telephony._models import Call
 __all__ = ["Window", "iso_z"]
 
 
+def _created(call: Call) -> datetime | None:
+    return call.created_at or call.started_at
+
+
 @attrs.frozen
 class Window:
     """Where a listing is inside one capped Bandwidth query.
 
-    ``pending`` holds the calls seen so far that started at or after the newest creation
-    time seen (calls that sat in the queue): the next query past the cap, which starts from
-    that creation time, answers them again, so they are skipped by id.
+    A query answers the oldest-created ``cap`` matching calls. The query past the cap asks
+    from minStartTime = the newest creation time seen (no call created later can have started
+    earlier); it also answers calls created before that which started after it: those were in
+    this window already, so the next window keeps only calls created after ``newest``, or
+    exactly then but not among ``newest_ids``. The state stays a few fields, whatever the
+    page size.
     """
 
     seen: int = 0
-    skip: frozenset[str] = frozenset()
-    pending: tuple[tuple[str, str], ...] = ()
-    since: str | None = None
+    """Records this query has answered so far."""
+    after: datetime | None = None
+    """In a window past the cap: calls created before this were seen in an earlier one."""
+    after_ids: frozenset[str] = frozenset()
+    """... and so were these, created exactly at ``after``."""
+    newest: datetime | None = None
+    newest_ids: frozenset[str] = frozenset()
 
     @classmethod
     def from_json(cls, state: dict[str, Any]) -> Window:
         try:
+            after, newest = state.get("after"), state.get("newest")
             return cls(
                 seen=int(state.get("n", 0)),
-                skip=frozenset(map(str, state.get("skip", ()))),
-                pending=tuple((str(i), str(t)) for i, t in state.get("pending", ())),
-                since=state.get("since"),
+                after=datetime.fromisoformat(after) if after else None,
+                after_ids=frozenset(map(str, state.get("after_ids", ()))),
+                newest=datetime.fromisoformat(newest) if newest else None,
+                newest_ids=frozenset(map(str, state.get("newest_ids", ()))),
             )
         except (TypeError, ValueError):
             raise ValidationError("is not a Bandwidth cursor", field="cursor") from None
@@ -44,36 +57,52 @@ class Window:
     def to_json(self) -> dict[str, Any]:
         return {
             "n": self.seen,
-            "skip": sorted(self.skip),
-            "pending": [list(p) for p in self.pending],
-            "since": self.since,
+            "after": self.after.isoformat() if self.after else None,
+            "after_ids": sorted(self.after_ids),
+            "newest": self.newest.isoformat() if self.newest else None,
+            "newest_ids": sorted(self.newest_ids),
         }
 
-    def after(self, calls: list[Call], records: int) -> Window:
-        newest = (calls[-1].created_at or calls[-1].started_at) if calls else None
+    def unseen(self, calls: list[Call]) -> list[Call]:
+        """``calls`` less those an earlier window already yielded."""
+        after = self.after
+        if after is None:
+            return calls
+        return [
+            call
+            for call in calls
+            if (created := _created(call)) is None
+            or created > after
+            or (created == after and call.id not in self.after_ids)
+        ]
+
+    def advanced(self, calls: list[Call], records: int) -> Window:
+        """The window once ``calls`` (a page of ``records`` records) have been answered."""
+        newest = _created(calls[-1]) if calls else None
         if newest is None:
             return attrs.evolve(self, seen=self.seen + records)
-        since = iso_z(newest)
-        # Compare times first and format only the few calls that qualify (this runs on every
-        # page); the cut-off is whole milliseconds, as the cursor's ISO strings are.
-        cutoff = newest.replace(microsecond=newest.microsecond // 1000 * 1000)
-        fresh = tuple(
-            (call.id, iso_z(call.started_at))
-            for call in calls
-            if call.started_at is not None and call.started_at >= cutoff
+        # The calls created at that instant: the tail of the page (it is in creation order),
+        # and the earlier pages' ones if the instant spans pages.
+        ids = set(self.newest_ids) if newest == self.newest else set()
+        for call in reversed(calls):
+            if _created(call) != newest:
+                break
+            ids.add(call.id)
+        return attrs.evolve(
+            self, seen=self.seen + records, newest=newest, newest_ids=frozenset(ids)
         )
-        # ISO 8601 UTC strings of one shape compare as times do.
-        pending = tuple(p for p in self.pending if p[1] >= since) + fresh
-        return attrs.evolve(self, seen=self.seen + records, pending=pending, since=since)
 
     def continuation(self, url: httpx.URL) -> dict[str, Any] | None:
         """The query that goes on past the cap, from the newest creation time seen."""
+        if self.newest is None:
+            return None
+        since = iso_z(self.newest)
         current = url.params.get("minStartTime")
-        if self.since is None or (current is not None and self.since <= current):
+        if current is not None and since <= current:
             return None  # no progress: stop rather than ask the same query again
         params = {k: v for k, v in url.params.items() if k not in ("pageToken", "cursor")}
-        params["minStartTime"] = self.since
-        following = Window(skip=frozenset(i for i, _ in self.pending))
+        params["minStartTime"] = since
+        following = Window(after=self.newest, after_ids=self.newest_ids)
         return {"url": str(url.copy_with(params=params)), **following.to_json()}
 
 
