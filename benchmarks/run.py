@@ -140,23 +140,34 @@ def _ratio(times: dict[str, list[float]], top: str, bottom: str) -> float | None
     return statistics.median(times[top]) / statistics.median(times[bottom])
 
 
-def run_bandwidth(report: Report, args: argparse.Namespace, origin: str) -> None:
-    contestants, notes = bandwidth_contestants(origin, page_size=args.page_size, calls=args.calls)
+def _run_listing(
+    report: Report,
+    args: argparse.Namespace,
+    vendor: str,
+    contestants: list[Contestant],
+    notes: list[str],
+    rounds: int,
+) -> dict[str, list[float]]:
+    """Time one vendor's contestants, close them, and add their table and notes."""
     try:
-        times = _time_listing(
-            contestants, rounds=args.bandwidth_rounds, expected=args.calls, notes=notes
-        )
+        times = _time_listing(contestants, rounds=rounds, expected=args.calls, notes=notes)
     finally:
         for contestant in contestants:
             contestant.close()
-    report.notes.extend(f"Bandwidth: {note}" for note in notes)
+    report.notes.extend(f"{vendor}: {note}" for note in notes)
     _listing_table(
         report,
-        f"Bandwidth listing: {args.calls:,} calls in pages of {args.page_size} "
-        f"(median of {args.bandwidth_rounds} rounds)",
+        f"{vendor} listing: {args.calls:,} calls in pages of {args.page_size} "
+        f"(median of {rounds} rounds)",
         times,
         args.calls,
     )
+    return times
+
+
+def run_bandwidth(report: Report, args: argparse.Namespace, origin: str) -> None:
+    contestants, notes = bandwidth_contestants(origin, page_size=args.page_size, calls=args.calls)
+    times = _run_listing(report, args, "Bandwidth", contestants, notes, args.bandwidth_rounds)
     sdk_note = "" if "bandwidth-sdk" in times else "left out, see the notes"
     report.targets += [
         Target(
@@ -178,21 +189,7 @@ def run_bandwidth(report: Report, args: argparse.Namespace, origin: str) -> None
 
 def run_restcomm(report: Report, args: argparse.Namespace, origin: str) -> None:
     contestants, notes = restcomm_contestants(origin, page_size=args.page_size, calls=args.calls)
-    try:
-        times = _time_listing(
-            contestants, rounds=args.restcomm_rounds, expected=args.calls, notes=notes
-        )
-    finally:
-        for contestant in contestants:
-            contestant.close()
-    report.notes.extend(f"Restcomm: {note}" for note in notes)
-    _listing_table(
-        report,
-        f"Restcomm listing: {args.calls:,} calls in pages of {args.page_size} "
-        f"(median of {args.restcomm_rounds} rounds)",
-        times,
-        args.calls,
-    )
+    times = _run_listing(report, args, "Restcomm", contestants, notes, args.restcomm_rounds)
     report.targets.append(
         Target(
             "Restcomm: telephony / raw httpx+xmltodict",

@@ -38,31 +38,28 @@ class ClientCredentialsAuth(httpx.Auth):
 
     def _store(self, response: httpx.Response) -> None:
         if response.status_code != 200:
+            refused = response.status_code in (400, 401, 403)
             error = provider_error(response, provider=self._provider)
-            if response.status_code in (400, 401, 403):
-                raise AuthenticationError(
-                    f"token request refused: {error.message}",
+            if refused:
+                raise provider_error(
+                    response,
                     provider=self._provider,
-                    status_code=response.status_code,
-                    body=error.body,
+                    message=f"token request refused: {error.message}",
+                    error_class=AuthenticationError,
                 )
             raise error
         try:
             data = response.json()
             token = data["access_token"]
             lifetime = float(data.get("expires_in", 3600))
+            if not isinstance(token, str) or not token:
+                raise TypeError("access_token is not a token")
         except (ValueError, KeyError, TypeError):
             raise MalformedResponseError(
                 "token answer without access_token",
                 provider=self._provider,
                 status_code=response.status_code,
             ) from None
-        if not isinstance(token, str) or not token:
-            raise MalformedResponseError(
-                "token answer without access_token",
-                provider=self._provider,
-                status_code=response.status_code,
-            )
         self._token = token
         self._expires_at = time.monotonic() + lifetime - _EARLY
 
