@@ -89,7 +89,7 @@ def breakdown(
     provider: str, origin: str, *, page_size: int, calls: int, rounds: int
 ) -> list[tuple[str, float]]:
     if provider == "bandwidth":
-        from adapters.bandwidth._normalize import call_from_state
+        from telephony.adapters.bandwidth._normalize import call_from_state
 
         urls = _bandwidth_urls(origin, page_size)
         bodies = _bandwidth_bodies(urls)
@@ -106,8 +106,8 @@ def breakdown(
     else:
         import xmltodict  # type: ignore[import-untyped]
 
-        from adapters.restcomm._normalize import call_from_record
-        from adapters.restcomm._xml import find_elements, parse_xml
+        from telephony.adapters.restcomm._normalize import call_from_record
+        from telephony.adapters.restcomm._xml import find_elements, parse_xml
 
         bodies = _restcomm_bodies(origin, page_size)
         documents = [parse_xml(body) for body in bodies]

@@ -165,7 +165,7 @@ class Client(_BaseClient):
 
     def run(self, flow: Flow[T]) -> T:
         """Drive an adapter flow to its result: how vendor-only operations (e.g.
-        ``adapters.restcomm.modify_call``) run on this client's connection and retries."""
+        ``telephony.adapters.restcomm.modify_call``) run on this client's connection and retries."""
         try:
             request = next(flow)
             while True:

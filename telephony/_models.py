@@ -176,7 +176,7 @@ def _check_new_call(instance: NewCall, _attr: Any, _value: Any) -> None:
 @attrs.frozen(kw_only=True)
 class NewCall:
     """A call to place. ``options`` carries provider-only options (see each adapter's
-    ``Options`` class, e.g. ``adapters.bandwidth.BandwidthOptions``); an adapter refuses
+    ``Options`` class, e.g. ``telephony.adapters.bandwidth.BandwidthOptions``); an adapter refuses
     options that belong to another provider."""
 
     to: str

@@ -16,8 +16,8 @@ __all__ = ["adapter_class", "connect", "connect_async", "providers"]
 ENTRY_POINT_GROUP = "telephony.adapters"
 
 _BUILTIN = {
-    "bandwidth": "adapters.bandwidth:BandwidthAdapter",
-    "restcomm": "adapters.restcomm:RestcommAdapter",
+    "bandwidth": "telephony.adapters.bandwidth:BandwidthAdapter",
+    "restcomm": "telephony.adapters.restcomm:RestcommAdapter",
     "fake": "telephony.testing.fake:FakeAdapter",
 }
 

@@ -4,8 +4,8 @@ Status and direction are not server-side filters on Bandwidth: they are applied 
 (a status that maps to one ``disconnectCause`` is also sent to the server to narrow the pages).
 """
 
-from adapters.bandwidth._adapter import BandwidthAdapter
-from adapters.bandwidth._options import BandwidthOptions
-from adapters.bandwidth._wire import MachineDetection
+from telephony.adapters.bandwidth._adapter import BandwidthAdapter
+from telephony.adapters.bandwidth._options import BandwidthOptions
+from telephony.adapters.bandwidth._wire import MachineDetection
 
 __all__ = ["BandwidthAdapter", "BandwidthOptions", "MachineDetection"]

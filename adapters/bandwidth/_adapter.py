@@ -8,15 +8,6 @@ from typing import Any, ClassVar
 import cattrs
 import httpx
 
-from adapters.bandwidth._normalize import CAUSE_FOR_STATUS, PROVIDER, call_from_state
-from adapters.bandwidth._options import BandwidthOptions, check_len, check_range, create_call_body
-from adapters.bandwidth._paging import Window, iso_z
-from adapters.bandwidth._wire import (
-    CreateCallResponse,
-    UpdateCallBody,
-    VoiceApiError,
-    make_converter,
-)
 from telephony._adapter import Adapter, Flow
 from telephony._auth import ClientCredentialsAuth
 from telephony._cursor import decode_cursor, encode_cursor
@@ -35,6 +26,20 @@ from telephony._models import (
 )
 from telephony._retry import RetryMode, with_retry_mode
 from telephony._times import parse_iso
+from telephony.adapters.bandwidth._normalize import CAUSE_FOR_STATUS, PROVIDER, call_from_state
+from telephony.adapters.bandwidth._options import (
+    BandwidthOptions,
+    check_len,
+    check_range,
+    create_call_body,
+)
+from telephony.adapters.bandwidth._paging import Window, iso_z
+from telephony.adapters.bandwidth._wire import (
+    CreateCallResponse,
+    UpdateCallBody,
+    VoiceApiError,
+    make_converter,
+)
 
 __all__ = ["BandwidthAdapter", "BandwidthOptions"]
 

@@ -8,9 +8,9 @@ from typing import Any
 import attrs
 import cattrs
 
-from adapters.bandwidth._wire import CreateCallBody, MachineDetection
 from telephony._errors import ValidationError
 from telephony._models import NewCall, check_method, check_url
+from telephony.adapters.bandwidth._wire import CreateCallBody, MachineDetection
 
 __all__ = ["BandwidthOptions", "check_len", "check_range", "create_call_body"]
 

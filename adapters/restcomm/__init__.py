@@ -10,9 +10,9 @@ Restcomm-only features, without widening the neutral model: ``RestcommOptions`` 
 ``modify_call_async`` with a ``RestcommCallUpdate`` for Mute and MoveConnectedCallLeg.
 """
 
-from adapters.restcomm._adapter import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, RestcommAdapter
-from adapters.restcomm._options import RestcommCallUpdate, RestcommOptions
-from adapters.restcomm._vendor import modify_call, modify_call_async
+from telephony.adapters.restcomm._adapter import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, RestcommAdapter
+from telephony.adapters.restcomm._options import RestcommCallUpdate, RestcommOptions
+from telephony.adapters.restcomm._vendor import modify_call, modify_call_async
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",

@@ -14,10 +14,6 @@ from typing import Any, ClassVar
 
 import httpx
 
-from adapters.restcomm._normalize import PROVIDER, call_from_record
-from adapters.restcomm._options import RestcommCallUpdate, RestcommOptions
-from adapters.restcomm._wire import CreateCallForm, ModifyCallForm, make_converter
-from adapters.restcomm._xml import UnreadableXMLError, decode_body, find_elements, parse_xml
 from telephony._adapter import Adapter, Flow
 from telephony._cursor import decode_cursor, encode_cursor
 from telephony._errors import (
@@ -39,6 +35,15 @@ from telephony._models import (
     check_url,
 )
 from telephony._retry import RetryMode, with_retry_mode
+from telephony.adapters.restcomm._normalize import PROVIDER, call_from_record
+from telephony.adapters.restcomm._options import RestcommCallUpdate, RestcommOptions
+from telephony.adapters.restcomm._wire import CreateCallForm, ModifyCallForm, make_converter
+from telephony.adapters.restcomm._xml import (
+    UnreadableXMLError,
+    decode_body,
+    find_elements,
+    parse_xml,
+)
 
 __all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "RestcommAdapter"]
 
@@ -269,7 +274,7 @@ class RestcommAdapter(Adapter):
 
     def redirect(self, call_id: str, url: str, *, method: str = "POST") -> Flow[None]:
         """Fetch new RCML from ``url``. Restcomm unmutes a muted call on any change sent
-        without ``Mute=true``: use ``adapters.restcomm.modify_call`` with ``mute=True`` to
+        without ``Mute=true``: use ``telephony.adapters.restcomm.modify_call`` with ``mute=True`` to
         keep a muted call muted."""
         _check_sid(call_id)
         check_url(url, "url")
@@ -278,7 +283,8 @@ class RestcommAdapter(Adapter):
 
     def modify(self, call_id: str, update: RestcommCallUpdate) -> Flow[None]:
         """Vendor-only: a Restcomm live-call change (Mute, MoveConnectedCallLeg, redirect with
-        fallbacks). Drive it with ``adapters.restcomm.modify_call`` (or ``modify_call_async``).
+        fallbacks). Drive it with ``telephony.adapters.restcomm.modify_call`` (or
+        ``modify_call_async``).
         """
         _check_sid(call_id)
         if not isinstance(update, RestcommCallUpdate):

@@ -73,7 +73,8 @@ class RestcommOptions:
 @attrs.frozen(kw_only=True)
 class RestcommCallUpdate:
     """A Restcomm-only change to a live call (``POST .../Calls/{CallSid}``), for
-    ``adapters.restcomm.modify_call`` (vendor-only: other providers have no such operation).
+    ``telephony.adapters.restcomm.modify_call`` (vendor-only: other providers have no such
+    operation).
 
     ``url``/``method`` redirect the call, as ``client.redirect`` does. ``mute`` mutes (True) or
     unmutes (False) it. ``move_connected_call_leg`` asks Restcomm to move the leg connected to

@@ -4,10 +4,10 @@ code; portable code sticks to the client's own methods."""
 
 from __future__ import annotations
 
-from adapters.restcomm._adapter import RestcommAdapter
-from adapters.restcomm._options import RestcommCallUpdate
 from telephony._client import AsyncClient, Client
 from telephony._errors import ValidationError
+from telephony.adapters.restcomm._adapter import RestcommAdapter
+from telephony.adapters.restcomm._options import RestcommCallUpdate
 
 __all__ = ["modify_call", "modify_call_async"]
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.bandwidth._normalize import call_from_state
 from telephony import CallStatus, Direction
+from telephony.adapters.bandwidth._normalize import call_from_state
 from tests.bandwidth.fake_server import record
 
 

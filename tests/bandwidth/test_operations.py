@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 import telephony
-from adapters.bandwidth import BandwidthOptions, MachineDetection
 from telephony import CallStatus, Direction, NewCall
+from telephony.adapters.bandwidth import BandwidthOptions, MachineDetection
 from tests.bandwidth.fake_server import ACCOUNT, SETTINGS, FakeBandwidth, record
 from tests.support import Both
 

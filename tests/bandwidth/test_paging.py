@@ -169,7 +169,7 @@ def test_listing_goes_on_past_the_per_query_cap(make_api: Any) -> None:
 def test_the_cap_continuation_survives_in_cursors(
     make_api: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from adapters.bandwidth import BandwidthAdapter
+    from telephony.adapters.bandwidth import BandwidthAdapter
 
     monkeypatch.setattr(BandwidthAdapter, "listing_cap", 4)
     records = [record(i, enqueuedTime=minute(i), startTime=minute(i, 30)) for i in range(9)]

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 import telephony
-from adapters.bandwidth import BandwidthOptions, MachineDetection
 from telephony import NewCall
+from telephony.adapters.bandwidth import BandwidthOptions, MachineDetection
 from tests.bandwidth.fake_server import FakeBandwidth
 from tests.support import Both
 

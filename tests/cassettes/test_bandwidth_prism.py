@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import telephony
-from adapters.bandwidth import BandwidthOptions, MachineDetection
+from telephony.adapters.bandwidth import BandwidthOptions, MachineDetection
 from tests.prism.harness import AsyncRecordingTransport, RecordingTransport, assert_no_violations
 
 CALL_ID = "c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85"  # the spec's example id

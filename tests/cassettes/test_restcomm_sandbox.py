@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 import telephony
-from adapters.restcomm import RestcommOptions
 from telephony import CallStatus, Direction
+from telephony.adapters.restcomm import RestcommOptions
 
 pytestmark = pytest.mark.recorded_against("sandbox", seed_calls=12)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.bandwidth import BandwidthOptions
+from telephony.adapters.bandwidth import BandwidthOptions
 from telephony.sandbox import Sandbox
 from telephony.testing.contract import AdapterContract, ContractSetup
 

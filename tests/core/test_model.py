@@ -149,7 +149,8 @@ def test_retry_after_forms() -> None:
 def test_import_is_lazy() -> None:
     code = (
         "import sys, telephony; "
-        "heavy = [m for m in ('adapters.bandwidth', 'adapters.restcomm', 'xmltodict', 'cattrs',"
+        "heavy = [m for m in ('telephony.adapters.bandwidth', 'telephony.adapters.restcomm',"
+        " 'xmltodict', 'cattrs',"
         " 'telephony.sandbox', 'telephony.report', 'telephony.testing', 'pytest',"
         " 'anyio', 'importlib.metadata') "
         "if m in sys.modules]; print(heavy)"

@@ -27,7 +27,7 @@ import httpx
 import pytest
 
 import telephony
-from adapters.bandwidth import BandwidthOptions, MachineDetection
+from telephony.adapters.bandwidth import BandwidthOptions, MachineDetection
 from tests.prism.harness import (
     AsyncRecordingTransport,
     Exchange,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import telephony
-from adapters.bandwidth import BandwidthOptions, MachineDetection
+from telephony.adapters.bandwidth import BandwidthOptions, MachineDetection
 from telephony.sandbox import TEST_NUMBERS, Sandbox
 from tests.prism.harness import (
     AsyncRecordingTransport,

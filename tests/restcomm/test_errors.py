@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 import telephony
-from adapters.restcomm import _xml
-from adapters.restcomm._xml import MAX_BODY_BYTES, UnreadableXMLError, parse_xml
+from telephony.adapters.restcomm import _xml
+from telephony.adapters.restcomm._xml import MAX_BODY_BYTES, UnreadableXMLError, parse_xml
 from tests.restcomm.fake_server import fixture, sid, text
 from tests.support import Both
 

@@ -8,10 +8,15 @@ from typing import Any
 
 import pytest
 
-from adapters.restcomm._normalize import call_from_record, direction_of, status_of
-from adapters.restcomm._wire import CallRecord, CreateCallForm, ModifyCallForm, make_converter
-from adapters.restcomm._xml import find_elements, parse_xml
 from telephony import CallStatus, Direction
+from telephony.adapters.restcomm._normalize import call_from_record, direction_of, status_of
+from telephony.adapters.restcomm._wire import (
+    CallRecord,
+    CreateCallForm,
+    ModifyCallForm,
+    make_converter,
+)
+from telephony.adapters.restcomm._xml import find_elements, parse_xml
 from tests.restcomm.fake_server import FIXTURES, fixture
 
 

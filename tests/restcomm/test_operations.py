@@ -11,15 +11,15 @@ import httpx
 import pytest
 
 import telephony
-from adapters.restcomm import (
+from telephony import CallStatus, Direction, NewCall
+from telephony._retry import RetryMode, retry_mode
+from telephony.adapters.restcomm import (
     RestcommAdapter,
     RestcommCallUpdate,
     RestcommOptions,
     modify_call,
     modify_call_async,
 )
-from telephony import CallStatus, Direction, NewCall
-from telephony._retry import RetryMode, retry_mode
 from tests.restcomm.fake_server import (
     ACCOUNT,
     CALLS_PATH,

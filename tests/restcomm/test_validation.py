@@ -10,7 +10,12 @@ import httpx
 import pytest
 
 import telephony
-from adapters.restcomm import RestcommCallUpdate, RestcommOptions, modify_call, modify_call_async
+from telephony.adapters.restcomm import (
+    RestcommCallUpdate,
+    RestcommOptions,
+    modify_call,
+    modify_call_async,
+)
 from tests.restcomm.fake_server import SETTINGS, FakeRestcomm, sid
 from tests.support import Both
 

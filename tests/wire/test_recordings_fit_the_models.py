@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 import yaml
 
-from adapters.bandwidth._normalize import call_from_state
-from adapters.bandwidth._wire import CallState, CreateCallResponse
-from adapters.bandwidth._wire import make_converter as bandwidth_converter
-from adapters.restcomm._normalize import call_from_record
-from adapters.restcomm._wire import CallRecord
-from adapters.restcomm._wire import make_converter as restcomm_converter
-from adapters.restcomm._xml import find_elements, parse_xml
 from telephony._times import parse_iso
+from telephony.adapters.bandwidth._normalize import call_from_state
+from telephony.adapters.bandwidth._wire import CallState, CreateCallResponse
+from telephony.adapters.bandwidth._wire import make_converter as bandwidth_converter
+from telephony.adapters.restcomm._normalize import call_from_record
+from telephony.adapters.restcomm._wire import CallRecord
+from telephony.adapters.restcomm._wire import make_converter as restcomm_converter
+from telephony.adapters.restcomm._xml import find_elements, parse_xml
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
 
