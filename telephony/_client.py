@@ -12,6 +12,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from telephony._adapter import Adapter, Flow
+from telephony._body import ACCEPT_ENCODING, aread_body, read_body
 from telephony._errors import TransportError, ValidationError
 from telephony._filters import CallFilter, StatusArg
 from telephony._models import Call, Capabilities, NewCall, Page
@@ -108,7 +109,7 @@ def _http_kwargs(adapter: Adapter, timeout: float | httpx.Timeout | None) -> dic
         "auth": adapter.auth,
         "timeout": timeout,
         "follow_redirects": False,  # a redirect could carry our credentials elsewhere
-        "headers": {"User-Agent": USER_AGENT},
+        "headers": {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
     }
 
 
@@ -149,16 +150,16 @@ class Client(_BaseClient):
         while True:
             log.debug("%s %s", request.method, _shown(request.url))
             try:
-                response = self._http.send(request)
+                # Streamed, so the body is read with a size cap (telephony._body).
+                response = self._http.send(request, stream=True)
+                wait = self.retry.after_response(request, response, attempt)
+                if wait is None:
+                    return read_body(response, provider=self.provider)
+                response.close()
             except httpx.TransportError as exc:
                 wait = self.retry.after_error(request, exc, attempt)
                 if wait is None:
                     raise _transport_error(exc, request) from exc
-            else:
-                wait = self.retry.after_response(request, response, attempt)
-                if wait is None:
-                    return response
-                response.close()
             log.info("retrying %s %s in %.2fs", request.method, _shown(request.url), wait)
             time.sleep(wait)
             attempt += 1
@@ -280,16 +281,16 @@ class AsyncClient(_BaseClient):
         while True:
             log.debug("%s %s", request.method, _shown(request.url))
             try:
-                response = await self._http.send(request)
+                # Streamed, so the body is read with a size cap (telephony._body).
+                response = await self._http.send(request, stream=True)
+                wait = self.retry.after_response(request, response, attempt)
+                if wait is None:
+                    return await aread_body(response, provider=self.provider)
+                await response.aclose()
             except httpx.TransportError as exc:
                 wait = self.retry.after_error(request, exc, attempt)
                 if wait is None:
                     raise _transport_error(exc, request) from exc
-            else:
-                wait = self.retry.after_response(request, response, attempt)
-                if wait is None:
-                    return response
-                await response.aclose()
             log.info("retrying %s %s in %.2fs", request.method, _shown(request.url), wait)
             await _async_sleep(wait)
             attempt += 1

@@ -14,6 +14,8 @@
     │   ├── RateLimitedError           429, with ``retry_after`` in seconds
     │   └── ProviderServerError        5xx
     ├── MalformedResponseError     the vendor answered 2xx with something we cannot read
+    │   ├── ResponseTooLargeError      ... or with more than the answer's size cap
+    │   └── ListingLoopError           ... or with pages that never end (repeats, loops)
     ├── UnsupportedOperationError  the provider has no such operation
     └── UnsafeRedirectError        a paging link points at another origin than the configured one
 
@@ -27,12 +29,14 @@ __all__ = [
     "AuthenticationError",
     "ConflictError",
     "InvalidRequestError",
+    "ListingLoopError",
     "MalformedResponseError",
     "NotFoundError",
     "PermissionDeniedError",
     "ProviderError",
     "ProviderServerError",
     "RateLimitedError",
+    "ResponseTooLargeError",
     "TelephonyError",
     "TransportError",
     "UnsafeRedirectError",
@@ -146,6 +150,28 @@ class MalformedResponseError(TelephonyError):
         self.provider = provider
         self.status_code = status_code
         self.body = body
+
+
+class ResponseTooLargeError(MalformedResponseError):
+    """A successful answer longer than its cap (``limit`` bytes, counted after decompression).
+    Reading stopped there: the rest was never received. ``body`` holds the start."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        limit: int,
+        status_code: int | None = None,
+        body: str = "",
+    ) -> None:
+        super().__init__(message, provider=provider, status_code=status_code, body=body)
+        self.limit = limit
+
+
+class ListingLoopError(MalformedResponseError):
+    """A listing's server made no progress: it answered a page already read, linked back to
+    one, or cannot get past its per-query cap. The listing stops here instead of looping."""
 
 
 class UnsupportedOperationError(TelephonyError):

@@ -10,8 +10,14 @@ import httpx
 
 from telephony._adapter import Adapter, Flow
 from telephony._auth import ClientCredentialsAuth
+from telephony._body import with_body_limit
 from telephony._cursor import decode_cursor, encode_cursor
-from telephony._errors import MalformedResponseError, ProviderError, ValidationError
+from telephony._errors import (
+    ListingLoopError,
+    MalformedResponseError,
+    ProviderError,
+    ValidationError,
+)
 from telephony._filters import CallFilter
 from telephony._http import body_text, provider_error, same_origin
 from telephony._models import (
@@ -26,6 +32,7 @@ from telephony._models import (
 )
 from telephony._retry import RetryMode, with_retry_mode
 from telephony._times import parse_iso
+from telephony._trail import PageTrail
 from telephony.adapters.bandwidth._normalize import CAUSE_FOR_STATUS, PROVIDER, call_from_state
 from telephony.adapters.bandwidth._options import (
     BandwidthOptions,
@@ -33,7 +40,7 @@ from telephony.adapters.bandwidth._options import (
     check_range,
     create_call_body,
 )
-from telephony.adapters.bandwidth._paging import Window, iso_z
+from telephony.adapters.bandwidth._paging import Window, iso_z, next_link
 from telephony.adapters.bandwidth._wire import (
     CreateCallResponse,
     UpdateCallBody,
@@ -49,6 +56,22 @@ MAX_PAGE_SIZE = 10000
 MAX_LISTED = 10000  # calls one list query answers at most, across its pages
 
 _JSON = {"Content-Type": "application/json", "Accept": "application/json"}
+# Answer size caps (after decompression): one call state is about 1 KiB.
+_CALL_BODY_BYTES = 1024 * 1024
+_RECORD_BYTES = 4096  # a page may hold page size x this
+_DEFAULT_SERVER_PAGE = 1000  # what the server answers when no pageSize is sent
+# Where a bad answer shows up as a Python error: all become MalformedResponseError.
+_UNREADABLE = (AttributeError, KeyError, TypeError, ValueError, OverflowError, RecursionError)
+
+
+def _get(url: httpx.URL, limit: int = _CALL_BODY_BYTES) -> httpx.Request:
+    return with_body_limit(httpx.Request("GET", url, headers=_JSON), limit)
+
+
+def _page_limit(url: httpx.URL) -> int:
+    size = url.params.get("pageSize", "")
+    pages = int(size) if size.isdigit() and len(size) <= 5 else _DEFAULT_SERVER_PAGE
+    return max(_CALL_BODY_BYTES, min(pages, MAX_PAGE_SIZE) * _RECORD_BYTES)
 
 
 def _error(response: httpx.Response, converter: cattrs.Converter) -> ProviderError:
@@ -58,7 +81,7 @@ def _error(response: httpx.Response, converter: cattrs.Converter) -> ProviderErr
         data = json.loads(response.content)
         if isinstance(data, dict):
             detail = converter.structure(data, VoiceApiError)
-    except (ValueError, cattrs.BaseValidationError):
+    except (ValueError, RecursionError, cattrs.BaseValidationError):
         pass
     return provider_error(
         response,
@@ -129,9 +152,9 @@ class BandwidthAdapter(Adapter):
     def _json(self, response: httpx.Response) -> Any:
         try:
             return json.loads(response.content)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python goes
             raise MalformedResponseError(
-                "answer is not JSON",
+                "answer is not JSON (or nested too deeply)",
                 provider=PROVIDER,
                 status_code=response.status_code,
                 body=body_text(response),
@@ -146,7 +169,7 @@ class BandwidthAdapter(Adapter):
         # One try around the whole page: the listing hot path pays no per-record guard.
         try:
             return [call_from_state(record) for record in records]
-        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        except _UNREADABLE as exc:
             raise MalformedResponseError(
                 f"unreadable call record ({type(exc).__name__}: {exc})",
                 provider=PROVIDER,
@@ -166,11 +189,15 @@ class BandwidthAdapter(Adapter):
 
     def _create(self, body: dict[str, Any]) -> Flow[Call]:
         request = httpx.Request("POST", self._calls_url, json=body, headers=_JSON)
+        with_body_limit(request, _CALL_BODY_BYTES)
         response = yield with_retry_mode(request, RetryMode.CREATE)
         data = self._json(self._checked(response, 201, 200))
         try:
             created = self._converter.structure(data, CreateCallResponse)
-        except (cattrs.BaseValidationError, TypeError, AttributeError):
+            if not created.call_id:
+                raise ValueError("callId is empty")
+            enqueued = parse_iso(created.enqueued_time)
+        except (cattrs.BaseValidationError, *_UNREADABLE):
             raise MalformedResponseError(
                 "unreadable createCall answer",
                 provider=PROVIDER,
@@ -179,7 +206,6 @@ class BandwidthAdapter(Adapter):
             ) from None
         # The call is queued: a get right now may still answer 404 (near-realtime), so the
         # answer itself is the call's state.
-        enqueued = parse_iso(created.enqueued_time)
         return Call(
             provider=PROVIDER,
             id=created.call_id,
@@ -195,7 +221,7 @@ class BandwidthAdapter(Adapter):
         )
 
     def get_call(self, call_id: str) -> Flow[Call]:
-        response = yield httpx.Request("GET", self._call_url(call_id), headers=_JSON)
+        response = yield _get(self._call_url(call_id))
         (call,) = self._to_calls([self._json(self._checked(response, 200))], response)
         return call
 
@@ -203,6 +229,7 @@ class BandwidthAdapter(Adapter):
         request = httpx.Request(
             "POST", self._call_url(call_id), json=self._converter.unstructure(body), headers=_JSON
         )
+        with_body_limit(request, _CALL_BODY_BYTES)
         self._checked((yield with_retry_mode(request, RetryMode.UPDATE)), 200, 204)
 
     def hangup(self, call_id: str) -> Flow[None]:
@@ -229,6 +256,7 @@ class BandwidthAdapter(Adapter):
             content=bxml.encode(),
             headers={"Content-Type": "application/xml", "Accept": "application/json"},
         )
+        with_body_limit(request, _CALL_BODY_BYTES)
         self._checked((yield with_retry_mode(request, RetryMode.UPDATE)), 204, 200)
 
     # -- paging ------------------------------------------------------------------------------
@@ -247,12 +275,15 @@ class BandwidthAdapter(Adapter):
             if page_size is not None:
                 check_range(page_size, 1, MAX_PAGE_SIZE, "page_size", whole=True)
             url = self._calls_url.copy_with(params=self._list_params(filters, page_size))
-            return self._page(url, filters, Window())
+            return self._page(url, filters, Window(), PageTrail())
         state = decode_cursor(PROVIDER, cursor)
         if not isinstance(state.get("url"), str):
             raise ValidationError("is not a Bandwidth cursor", field="cursor")
         url = same_origin(httpx.URL(state["url"]), self.base_url)
-        return self._page(url, CallFilter.from_json(state.get("f", {})), Window.from_json(state))
+        filters = CallFilter.from_json(state.get("f", {}))
+        return self._page(
+            url, filters, Window.from_json(state), PageTrail.from_json(state.get("r"))
+        )
 
     def _list_params(self, filters: CallFilter, page_size: int | None) -> dict[str, str]:
         params: dict[str, str] = {}
@@ -272,8 +303,10 @@ class BandwidthAdapter(Adapter):
             params["pageSize"] = str(page_size)
         return params
 
-    def _page(self, url: httpx.URL, filters: CallFilter, window: Window) -> Flow[Page[Call]]:
-        response = yield httpx.Request("GET", url, headers=_JSON)
+    def _page(
+        self, url: httpx.URL, filters: CallFilter, window: Window, trail: PageTrail
+    ) -> Flow[Page[Call]]:
+        response = yield _get(url, _page_limit(url))
         records = self._json(self._checked(response, 200))
         if not isinstance(records, list):
             raise MalformedResponseError(
@@ -284,13 +317,28 @@ class BandwidthAdapter(Adapter):
             )
         calls = self._to_calls(records, response)
         state: dict[str, Any] | None = None
-        link = response.links.get("next", {}).get("url")
         if records:
+            # Every way a server could keep a listing going for ever ends here, in an error.
+            trail = trail.after([call.id for call in calls], provider=PROVIDER)
             window = window.advanced(calls, len(records))
-            if link:
-                state = {"url": str(response.request.url.join(link)), **window.to_json()}
+            link = next_link(response)
+            if link is not None:
+                if window.seen > self.listing_cap:
+                    raise ListingLoopError(
+                        f"the server answered more than {self.listing_cap} calls for one query "
+                        "(it repeats pages): stopped instead of looping",
+                        provider=PROVIDER,
+                    )
+                state = {"url": link, **window.to_json()}
             elif window.seen >= self.listing_cap:
                 state = window.continuation(response.request.url)
+                if state is None:
+                    raise ListingLoopError(
+                        f"cannot list past the server's {self.listing_cap} calls per query: "
+                        "the next query would start where this one did (calls without times, "
+                        "or more than the cap created at one instant)",
+                        provider=PROVIDER,
+                    )
         calls = window.unseen(calls)
         if not filters.is_empty:
             # status has no server filter; the others are refined so they mean exactly
@@ -298,5 +346,6 @@ class BandwidthAdapter(Adapter):
             calls = [call for call in calls if filters.matches(call)]
         next_cursor = None
         if state is not None:
-            next_cursor = encode_cursor(PROVIDER, {**state, "f": filters.to_json()})
+            state |= {"f": filters.to_json(), "r": trail.to_json()}
+            next_cursor = encode_cursor(PROVIDER, state)
         return Page(items=calls, next_cursor=next_cursor)

@@ -77,16 +77,31 @@ def call_from_state(record: Mapping[str, Any]) -> Call:
     call_id = record["callId"]
     if type(call_id) is not str or not call_id:
         raise TypeError(f"callId is not an id: {call_id!r}")
+    account, from_, to, direction = get("accountId"), get("from"), get("to"), get("direction")
+    # Text or null, nothing else reaches a Call (one set, cheaper than seven checks).
+    if (
+        not {
+            type(parent),
+            type(state),
+            type(cause),
+            type(account),
+            type(from_),
+            type(to),
+            type(direction),
+        }
+        <= _TEXT
+    ):
+        raise TypeError("a text field holds something else than text or null")
     return Call(
         provider=PROVIDER,
         id=call_id,
         status=status_of(state, cause, answered is not None),
         vendor_status=state,
-        direction=direction_of(get("direction"), parent),
-        account_id=get("accountId"),
+        direction=direction_of(direction, parent),
+        account_id=account,
         parent_id=parent,
-        from_=get("from"),
-        to=get("to"),
+        from_=from_,
+        to=to,
         disconnect_cause=cause,
         created_at=enqueued or started,
         started_at=started,
@@ -99,3 +114,4 @@ def call_from_state(record: Mapping[str, Any]) -> Call:
 
 
 _iso = parse_iso
+_TEXT = frozenset({str, type(None)})

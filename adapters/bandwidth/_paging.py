@@ -9,10 +9,12 @@ from typing import Any
 import attrs
 import httpx
 
-from telephony._errors import ValidationError
+from telephony._errors import MalformedResponseError, ValidationError
+from telephony._http import body_text
 from telephony._models import Call
+from telephony.adapters.bandwidth._normalize import PROVIDER
 
-__all__ = ["Window", "iso_z"]
+__all__ = ["Window", "iso_z", "next_link"]
 
 
 def _created(call: Call) -> datetime | None:
@@ -104,6 +106,21 @@ class Window:
         params["minStartTime"] = since
         following = Window(after=self.newest, after_ids=self.newest_ids)
         return {"url": str(url.copy_with(params=params)), **following.to_json()}
+
+
+def next_link(response: httpx.Response) -> str | None:
+    """The absolute URL of the answer's ``Link: <...>; rel="next"``, None without one;
+    MalformedResponseError for a link that is not a URL."""
+    try:
+        link = response.links.get("next", {}).get("url")
+        return str(response.request.url.join(link)) if link else None
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise MalformedResponseError(
+            f"unreadable next-page Link ({exc})",
+            provider=PROVIDER,
+            status_code=response.status_code,
+            body=body_text(response),
+        ) from None
 
 
 def iso_z(moment: datetime) -> str:

@@ -3,6 +3,8 @@ writes them in camelCase. The neutral model never sees these names."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import cattrs
 
@@ -134,9 +136,17 @@ class VoiceApiError:
     id: str | None = None
 
 
+def _structure_str(value: Any, _type: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value
+
+
 def make_converter(*, forbid_extra_keys: bool = False) -> cattrs.Converter:
     """Bandwidth's converter: camelCase on the wire, None fields left out of requests."""
     converter = cattrs.Converter(forbid_extra_keys=forbid_extra_keys)
+    # cattrs' own str hook is str(value): a null or a number would become 'None' or '42'.
+    converter.register_structure_hook(str, _structure_str)
 
     register_renames(converter, lambda a: camel(a.name), forbid_extra_keys=forbid_extra_keys)
     return converter

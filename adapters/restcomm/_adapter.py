@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import httpx
 
 from telephony._adapter import Adapter, Flow
+from telephony._body import with_body_limit
 from telephony._cursor import decode_cursor, encode_cursor
 from telephony._errors import (
     ConflictError,
@@ -35,6 +36,7 @@ from telephony._models import (
     check_url,
 )
 from telephony._retry import RetryMode, with_retry_mode
+from telephony._trail import PageTrail
 from telephony.adapters.restcomm._normalize import PROVIDER, call_from_record
 from telephony.adapters.restcomm._options import RestcommCallUpdate, RestcommOptions
 from telephony.adapters.restcomm._wire import CreateCallForm, ModifyCallForm, make_converter
@@ -72,6 +74,17 @@ _EMPTY_BODY_MESSAGE = {
     410: "the call is already over",
 }
 _ERROR_CLASS: dict[int, type[ProviderError]] = {406: NotFoundError, 410: ConflictError}
+# Answer size caps (after decompression): one Call element is about 1.5 KiB.
+_CALL_BODY_BYTES = 1024 * 1024
+_RECORD_BYTES = 8192  # a page may hold page size x this
+# Where a bad answer shows up as a Python error: all become MalformedResponseError.
+_UNREADABLE = (AttributeError, KeyError, TypeError, ValueError, OverflowError, RecursionError)
+
+
+def _xml_request(
+    method: str, url: httpx.URL, limit: int = _CALL_BODY_BYTES, **kw: Any
+) -> httpx.Request:
+    return with_body_limit(httpx.Request(method, url, headers=_XML_ACCEPT, **kw), limit)
 
 
 def _check_address(value: str, field: str) -> None:
@@ -167,7 +180,7 @@ class RestcommAdapter(Adapter):
             if not isinstance(record, dict):
                 raise TypeError("the Call element has no fields")
             return call_from_record(record)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except _UNREADABLE as exc:
             raise _malformed(
                 f"unreadable Call element ({type(exc).__name__}: {exc})", response
             ) from None
@@ -233,7 +246,7 @@ class RestcommAdapter(Adapter):
         return result
 
     def _create(self, form: dict[str, str]) -> Flow[Call]:
-        request = httpx.Request("POST", self._calls_url, data=form, headers=_XML_ACCEPT)
+        request = _xml_request("POST", self._calls_url, data=form)
         response = yield with_retry_mode(request, RetryMode.CREATE)
         # Restcomm answers 200 (not 201) with the new call in its first state.
         return self._one_call(_checked(response, 200, 201))
@@ -245,17 +258,14 @@ class RestcommAdapter(Adapter):
         return self._get(call_id)
 
     def _get(self, call_id: str) -> Flow[Call]:
-        response = yield httpx.Request("GET", self._call_url(call_id), headers=_XML_ACCEPT)
+        response = yield _xml_request("GET", self._call_url(call_id))
         return self._one_call(_checked(response, 200))
 
     # -- modify ------------------------------------------------------------------------------
 
     def _modify(self, call_id: str, form: ModifyCallForm) -> Flow[None]:
-        request = httpx.Request(
-            "POST",
-            self._call_url(call_id),
-            data=self._converter.unstructure(form),
-            headers=_XML_ACCEPT,
+        request = _xml_request(
+            "POST", self._call_url(call_id), data=self._converter.unstructure(form)
         )
         _checked((yield with_retry_mode(request, RetryMode.UPDATE)), 200, 204)
         # The answer shows the call as it was before this change: it is deliberately not read.
@@ -311,7 +321,7 @@ class RestcommAdapter(Adapter):
         README), so the cursor counts pages itself: page number, page size and filters."""
         if cursor is None:
             size = DEFAULT_PAGE_SIZE if page_size is None else _check_page_size(page_size)
-            return self._page(0, size, filters)
+            return self._page(0, size, filters, PageTrail())
         state = decode_cursor(PROVIDER, cursor)
         number, stored_size = state.get("page"), state.get("size")
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
@@ -324,7 +334,8 @@ class RestcommAdapter(Adapter):
         filter_state = state.get("f", {})
         if not isinstance(filter_state, dict):
             raise ValidationError("is not a Restcomm cursor", field="cursor")
-        return self._page(number, size, CallFilter.from_json(filter_state))
+        trail = PageTrail.from_json(state.get("r"))
+        return self._page(number, size, CallFilter.from_json(filter_state), trail)
 
     def _list_params(self, filters: CallFilter, number: int, size: int) -> dict[str, str]:
         # The server narrows, the client decides (CallFilter.matches): To/From are suffix
@@ -347,19 +358,24 @@ class RestcommAdapter(Adapter):
         params["PageSize"] = str(size)
         return params
 
-    def _page(self, number: int, size: int, filters: CallFilter) -> Flow[Page[Call]]:
+    def _page(
+        self, number: int, size: int, filters: CallFilter, trail: PageTrail
+    ) -> Flow[Page[Call]]:
         url = self._calls_url.copy_with(params=self._list_params(filters, number, size))
-        response = yield httpx.Request("GET", url, headers=_XML_ACCEPT)
+        limit = max(_CALL_BODY_BYTES, size * _RECORD_BYTES)
+        response = yield _xml_request("GET", url, limit)
         if response.status_code == 400 and number > 0:
             return Page(items=[])  # how the server says "past the last page"
         records = self._page_records(_checked(response, 200))
-        calls = [self._to_call(record, response) for record in records]
+        calls = calls_read = [self._to_call(record, response) for record in records]
         if not filters.is_empty:
             calls = [call for call in calls if filters.matches(call)]
         next_cursor = None
         # The server's numpages/total/nextpageuri are wrong or lossy: a full page is the
         # only sign that another may follow.
         if len(records) >= size:
-            state = {"page": number + 1, "size": size, "f": filters.to_json()}
+            # A server that ignores Page answers the same page for ever: that ends here.
+            trail = trail.after([call.id for call in calls_read], provider=PROVIDER)
+            state = {"page": number + 1, "size": size, "f": filters.to_json(), "r": trail.to_json()}
             next_cursor = encode_cursor(PROVIDER, state)
         return Page(items=calls, next_cursor=next_cursor)

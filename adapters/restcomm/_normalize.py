@@ -105,9 +105,16 @@ def _price(value: Any) -> Decimal | None:
     if value is None or value == "null":
         return None
     try:
-        return Decimal(_text(value))  # type: ignore[arg-type]
+        price = Decimal(_text(value))  # type: ignore[arg-type]
     except InvalidOperation:
         raise ValueError(f"Price is not a decimal: {value!r}") from None
+    # NaN, Infinity or 1E+999999 would break any sum a report makes of them.
+    if not price.is_finite() or not -_PRICE_DIGITS <= price.adjusted() <= _PRICE_DIGITS:
+        raise ValueError(f"Price is not an amount: {value!r}")
+    return price
+
+
+_PRICE_DIGITS = 30
 
 
 def call_from_record(record: Mapping[str, Any]) -> Call:

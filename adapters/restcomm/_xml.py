@@ -1,11 +1,13 @@
 """Reading Restcomm's XML answers safely.
 
-A vendor answer is untrusted input. Before parsing, an answer above ``MAX_BODY_BYTES`` is
-refused, and so is any document type or entity declaration (no billion laughs, no external
+A vendor answer is untrusted input. The client reads it with a size cap while it streams in
+(telephony._body); here an answer above ``MAX_BODY_BYTES`` is refused again, and so is any
+document type or entity declaration (no billion laughs, no external
 entities): Restcomm never sends one. The parser is set up to refuse them as well (a DOCTYPE
 handler that raises, xmltodict's ``disable_entities``, no parameter entities), in case a
 declaration slips past the scan. This is what defusedxml would do for these answers, without
-adding a dependency.
+adding a dependency. Elements nested deeper than ``MAX_DEPTH`` are refused while parsing: each
+level costs a dict, so a few MiB of ``<a><a><a>...`` would otherwise become gigabytes.
 """
 
 from __future__ import annotations
@@ -19,9 +21,17 @@ from xml.parsers import expat
 
 import xmltodict  # type: ignore[import-untyped]  # no stubs, and none may be added
 
-__all__ = ["MAX_BODY_BYTES", "UnreadableXMLError", "decode_body", "find_elements", "parse_xml"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_DEPTH",
+    "UnreadableXMLError",
+    "decode_body",
+    "find_elements",
+    "parse_xml",
+]
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
+MAX_DEPTH = 32  # Restcomm's answers are 4 deep
 _DECLARATION = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _FIND_DEPTH = 8  # how deep to look for an element under an odd root
 
@@ -50,6 +60,33 @@ def _refuse_doctype(*_args: Any) -> None:
     raise UnreadableXMLError("refusing an XML document type declaration")
 
 
+class _DepthLimited:
+    """The expat parser as xmltodict sees it: its start-element handler refuses to go deeper
+    than MAX_DEPTH (xmltodict's handler keeps the open elements in ``path``)."""
+
+    def __init__(self, parser: Any) -> None:
+        object.__setattr__(self, "_parser", parser)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._parser, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "StartElementHandler":
+            value = _depth_limited(value)
+        setattr(self._parser, name, value)
+
+
+def _depth_limited(start: Any) -> Any:
+    path = start.__self__.path
+
+    def start_element(name: str, attributes: Any) -> None:
+        if len(path) >= MAX_DEPTH:
+            raise UnreadableXMLError(f"refusing elements nested deeper than {MAX_DEPTH}")
+        start(name, attributes)
+
+    return start_element
+
+
 class _SafeExpat:
     """Stands in for the ``expat`` module xmltodict calls: same parser, hardened."""
 
@@ -58,7 +95,7 @@ class _SafeExpat:
         parser = expat.ParserCreate(*args, **kwargs)
         parser.StartDoctypeDeclHandler = _refuse_doctype
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        return parser
+        return _DepthLimited(parser)
 
 
 def parse_xml(content: bytes, *, force_list: Iterable[str] = ("Call",)) -> dict[str, Any]:
