@@ -32,7 +32,8 @@ from telephony._errors import (
 )
 from telephony._filters import CallFilter
 from telephony._models import Call, CallStatus, Capabilities, Direction, NewCall, Page
-from telephony._registry import adapter_class, connect, connect_async, providers
+from telephony._provider import ProviderInfo
+from telephony._registry import adapter_class, connect, connect_async, describe, providers
 
 __version__ = "0.1.0"
 
@@ -56,6 +57,7 @@ __all__ = [
     "Page",
     "PermissionDeniedError",
     "ProviderError",
+    "ProviderInfo",
     "ProviderServerError",
     "RateLimitedError",
     "ResponseTooLargeError",
@@ -67,10 +69,11 @@ __all__ = [
     "adapter_class",
     "connect",
     "connect_async",
+    "describe",
     "providers",
 ]
 
-_LAZY_SUBMODULES = frozenset({"report", "sandbox", "testing", "cli"})
+_LAZY_SUBMODULES = frozenset({"report", "sandbox", "testing", "cli", "toolkit"})
 
 
 def __getattr__(name: str) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Generator
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 import httpx
 
@@ -18,7 +18,7 @@ from telephony._errors import UnsupportedOperationError, ValidationError
 from telephony._filters import CallFilter
 from telephony._models import Call, Capabilities, NewCall, Page
 
-__all__ = ["Adapter", "Flow"]
+__all__ = ["Adapter", "AsyncRunner", "Flow", "Runner"]
 
 T = TypeVar("T")
 Flow = Generator[httpx.Request, httpx.Response, T]
@@ -76,3 +76,23 @@ class Adapter(abc.ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
+
+
+class Runner(Protocol):
+    """What a vendor-only operation needs from a sync client: the adapter it holds, and
+    ``run`` to drive a flow on the client's connection, with its retries (``telephony.Client``
+    is one)."""
+
+    @property
+    def adapter(self) -> Adapter: ...
+
+    def run(self, flow: Flow[T], /) -> T: ...
+
+
+class AsyncRunner(Protocol):
+    """``Runner`` for async clients (``telephony.AsyncClient`` is one)."""
+
+    @property
+    def adapter(self) -> Adapter: ...
+
+    async def run(self, flow: Flow[T], /) -> T: ...

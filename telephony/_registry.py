@@ -1,8 +1,16 @@
-"""Which adapter serves which provider name, imported only when first asked for."""
+"""Which providers exist: every entry point of the ``telephony.adapters`` group, this
+distribution's own (Bandwidth, Restcomm, the fake) exactly like a third party's.
+
+An entry point names a ``ProviderInfo`` (preferred: listing providers and their settings
+then imports no adapter) or an ``Adapter`` class (described from its keyword arguments).
+The adapter itself is imported when a client is made.
+"""
 
 from __future__ import annotations
 
-import importlib
+import sys
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -10,55 +18,110 @@ import httpx
 from telephony._adapter import Adapter
 from telephony._client import DEFAULT_TIMEOUT, AsyncClient, Client
 from telephony._errors import ValidationError
+from telephony._provider import ProviderInfo
 
-__all__ = ["adapter_class", "connect", "connect_async", "providers"]
+__all__ = ["adapter_class", "connect", "connect_async", "describe", "providers"]
 
 ENTRY_POINT_GROUP = "telephony.adapters"
+_DISTRIBUTION = "telephony"
 
-_BUILTIN = {
-    "bandwidth": "telephony.adapters.bandwidth:BandwidthAdapter",
-    "restcomm": "telephony.adapters.restcomm:RestcommAdapter",
-    "fake": "telephony.testing.fake:FakeAdapter",
-}
+# Entry points by name, per sys.path (a test or a plugin manager may extend it at run time).
+_found: dict[tuple[str, ...], dict[str, Any]] = {}
+_described: dict[tuple[str, str], ProviderInfo] = {}
 
 
-def _entry_points(group: str) -> list[Any]:
-    # importlib.metadata costs several ms to import: only pay it when asked.
-    from importlib.metadata import entry_points
+def _source_checkout_entry_points() -> dict[str, Any]:
+    """This distribution's own entry points read from pyproject.toml beside the package, for a
+    checkout whose installed metadata predates them (an editable install made before a
+    provider was added, or no install at all)."""
+    import tomllib
+    from importlib.metadata import EntryPoint
 
-    return list(entry_points(group=group))
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    try:
+        with pyproject.open("rb") as file:
+            project = tomllib.load(file).get("project", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    if project.get("name") != _DISTRIBUTION:
+        return {}
+    group = project.get("entry-points", {}).get(ENTRY_POINT_GROUP, {})
+    return {
+        name: EntryPoint(name=name, value=value, group=ENTRY_POINT_GROUP)
+        for name, value in group.items()
+    }
+
+
+def _entry_points() -> dict[str, Any]:
+    key = tuple(sys.path)
+    if key not in _found:
+        # importlib.metadata costs several ms to import: only pay it when asked.
+        from importlib.metadata import entry_points
+
+        found: dict[str, Any] = {}
+        own = False
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            found.setdefault(ep.name, ep)
+            dist = getattr(ep, "dist", None)
+            own = own or (dist is not None and dist.name == _DISTRIBUTION)
+        if not own:
+            for name, ep in _source_checkout_entry_points().items():
+                found.setdefault(name, ep)
+        _found.clear()
+        _found[key] = found
+    return _found[key]
 
 
 def providers() -> list[str]:
-    """Every provider name ``connect`` knows: built in, and installed entry points."""
-    names = set(_BUILTIN) | {ep.name for ep in _entry_points(ENTRY_POINT_GROUP)}
-    return sorted(names)
+    """Every provider name ``connect`` knows (the installed ``telephony.adapters`` entry
+    points), sorted."""
+    return sorted(_entry_points())
+
+
+def describe(provider: str) -> ProviderInfo:
+    """The ``ProviderInfo`` of ``provider``; ValidationError if no such provider."""
+    if not isinstance(provider, str):
+        raise ValidationError("must be a provider name", field="provider")
+    found = _entry_points().get(provider)
+    if found is None:
+        known = ", ".join(providers()) or "none: is the telephony distribution installed?"
+        raise ValidationError(f"unknown provider {provider!r} (known: {known})", field="provider")
+    cache_key = (provider, str(found.value))
+    if cache_key not in _described:
+        loaded = found.load()
+        if isinstance(loaded, ProviderInfo):
+            info = loaded
+        elif isinstance(loaded, type) and issubclass(loaded, Adapter):
+            info = ProviderInfo.from_adapter(loaded)
+        else:
+            raise TypeError(f"{found.value} is neither a ProviderInfo nor a telephony Adapter")
+        if info.name != provider:
+            raise TypeError(f"entry point {provider!r} describes a provider named {info.name!r}")
+        _described[cache_key] = info
+    return _described[cache_key]
+
+
+def describe_all() -> Mapping[str, ProviderInfo]:
+    """Every provider's description, by name (sorted)."""
+    return {name: describe(name) for name in providers()}
 
 
 def adapter_class(provider: str) -> type[Adapter]:
-    if not isinstance(provider, str):
-        raise ValidationError("must be a provider name", field="provider")
-    target = _BUILTIN.get(provider)
-    if target is None:
-        found = [ep for ep in _entry_points(ENTRY_POINT_GROUP) if ep.name == provider]
-        if not found:
-            known = ", ".join(providers())
-            raise ValidationError(
-                f"unknown provider {provider!r} (known: {known})", field="provider"
-            )
-        cls = found[0].load()
-    else:
-        module, _, name = target.partition(":")
-        cls = getattr(importlib.import_module(module), name)
-    if not (isinstance(cls, type) and issubclass(cls, Adapter)):
-        raise TypeError(f"{target or provider} is not a telephony Adapter")
-    return cls
+    return describe(provider).adapter_class()
+
+
+def _adapter(provider: str | None, profile: str | None, settings: dict[str, Any]) -> Adapter:
+    from telephony._settings import resolve
+
+    name, resolved = resolve(provider, profile=profile, given=settings)
+    return adapter_class(name).from_settings(**resolved)
 
 
 def connect(
-    provider: str,
+    provider: str | None = None,
     /,
     *,
+    profile: str | None = None,
     transport: httpx.BaseTransport | None = None,
     timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
     max_retries: int = 2,
@@ -66,17 +129,21 @@ def connect(
     **settings: Any,
 ) -> Client:
     """A ``Client`` for ``provider``; ``settings`` are that adapter's (ids, credentials,
-    ``base_url``...). Raises ValidationError for missing or unknown settings."""
-    adapter = adapter_class(provider).from_settings(**settings)
+    ``base_url``...). With no settings they come from the profile named ``profile`` (the
+    TOML file ``$TELEPHONY_CONFIG``, else ``~/.config/telephony/config.toml``), else from the
+    environment variables the command line reads (``BANDWIDTH_ACCOUNT_ID``...).
+    Raises ValidationError for missing or unknown settings."""
+    adapter = _adapter(provider, profile, settings)
     return Client(
         adapter, transport=transport, timeout=timeout, max_retries=max_retries, backoff=backoff
     )
 
 
 def connect_async(
-    provider: str,
+    provider: str | None = None,
     /,
     *,
+    profile: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
     max_retries: int = 2,
@@ -84,7 +151,7 @@ def connect_async(
     **settings: Any,
 ) -> AsyncClient:
     """The ``AsyncClient`` twin of ``connect``."""
-    adapter = adapter_class(provider).from_settings(**settings)
+    adapter = _adapter(provider, profile, settings)
     return AsyncClient(
         adapter, transport=transport, timeout=timeout, max_retries=max_retries, backoff=backoff
     )

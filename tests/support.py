@@ -68,3 +68,17 @@ class Both:
         else:
             self._loop.run_until_complete(self.client.aclose())
             self._loop.close()
+
+
+def register_providers(
+    monkeypatch: Any, folder: Any, entry_points: dict[str, str], *, dist: str = "outsider"
+) -> None:
+    """Register ``entry_points`` (name to ``"module:attribute"``) in the ``telephony.adapters``
+    group the way an installed third-party distribution does: a ``.dist-info`` folder in a
+    directory put on ``sys.path`` (``monkeypatch`` takes it off again)."""
+    info = folder / f"{dist}-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n")
+    lines = [f"{name} = {target}" for name, target in entry_points.items()]
+    (info / "entry_points.txt").write_text("[telephony.adapters]\n" + "\n".join(lines) + "\n")
+    monkeypatch.syspath_prepend(str(folder))

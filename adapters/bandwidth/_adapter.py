@@ -8,31 +8,6 @@ from typing import Any, ClassVar
 import cattrs
 import httpx
 
-from telephony._adapter import Adapter, Flow
-from telephony._auth import ClientCredentialsAuth
-from telephony._body import with_body_limit
-from telephony._cursor import decode_cursor, encode_cursor
-from telephony._errors import (
-    ListingLoopError,
-    MalformedResponseError,
-    ProviderError,
-    ValidationError,
-)
-from telephony._filters import CallFilter
-from telephony._http import body_text, provider_error, same_origin
-from telephony._models import (
-    Call,
-    CallStatus,
-    Capabilities,
-    Direction,
-    NewCall,
-    Page,
-    check_method,
-    check_url,
-)
-from telephony._retry import RetryMode, with_retry_mode
-from telephony._times import parse_iso
-from telephony._trail import PageTrail
 from telephony.adapters.bandwidth._normalize import CAUSE_FOR_STATUS, PROVIDER, call_from_state
 from telephony.adapters.bandwidth._options import (
     BandwidthOptions,
@@ -41,18 +16,49 @@ from telephony.adapters.bandwidth._options import (
     create_call_body,
 )
 from telephony.adapters.bandwidth._paging import Window, iso_z, next_link
+from telephony.adapters.bandwidth._provider import (
+    BANDWIDTH,
+    DEFAULT_BASE_URL,
+    DEFAULT_TOKEN_URL,
+    MAX_PAGE_SIZE,
+)
 from telephony.adapters.bandwidth._wire import (
     CreateCallResponse,
     UpdateCallBody,
     VoiceApiError,
     make_converter,
 )
+from telephony.toolkit import (
+    Adapter,
+    Call,
+    CallFilter,
+    CallStatus,
+    Capabilities,
+    ClientCredentialsAuth,
+    Direction,
+    Flow,
+    ListingLoopError,
+    MalformedResponseError,
+    NewCall,
+    Page,
+    PageTrail,
+    ProviderError,
+    RetryMode,
+    ValidationError,
+    body_text,
+    check_method,
+    check_url,
+    decode_cursor,
+    encode_cursor,
+    parse_iso,
+    provider_error,
+    same_origin,
+    with_body_limit,
+    with_retry_mode,
+)
 
 __all__ = ["BandwidthAdapter", "BandwidthOptions"]
 
-DEFAULT_BASE_URL = "https://voice.bandwidth.com/api/v2"
-DEFAULT_TOKEN_URL = "https://api.bandwidth.com/api/v1/oauth2/token"  # noqa: S105 - a URL
-MAX_PAGE_SIZE = 10000
 MAX_LISTED = 10000  # calls one list query answers at most, across its pages
 
 _JSON = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -96,10 +102,8 @@ class BandwidthAdapter(Adapter):
     """Bandwidth Voice API v2, ``Calls``. Basic auth (``username``/``password``) or OAuth2
     client credentials (``client_id``/``client_secret``, token URL ``token_url``)."""
 
-    name: ClassVar[str] = PROVIDER
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        replace_bxml=True, server_side_status_filter=False, max_page_size=MAX_PAGE_SIZE
-    )
+    name: ClassVar[str] = BANDWIDTH.name
+    capabilities: ClassVar[Capabilities] = BANDWIDTH.capabilities
 
     def __init__(
         self,

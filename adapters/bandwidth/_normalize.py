@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from telephony._models import Call, CallStatus, Direction
-from telephony._times import parse_iso
+from telephony.toolkit import Call, CallStatus, Direction, parse_iso
 
 __all__ = ["PROVIDER", "call_from_state", "direction_of", "status_of"]
 

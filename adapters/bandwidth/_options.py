@@ -8,9 +8,8 @@ from typing import Any
 import attrs
 import cattrs
 
-from telephony._errors import ValidationError
-from telephony._models import NewCall, check_method, check_url
 from telephony.adapters.bandwidth._wire import CreateCallBody, MachineDetection
+from telephony.toolkit import NewCall, ValidationError, check_method, check_url
 
 __all__ = ["BandwidthOptions", "check_len", "check_range", "create_call_body"]
 

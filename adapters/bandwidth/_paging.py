@@ -9,10 +9,8 @@ from typing import Any
 import attrs
 import httpx
 
-from telephony._errors import MalformedResponseError, ValidationError
-from telephony._http import body_text
-from telephony._models import Call
 from telephony.adapters.bandwidth._normalize import PROVIDER
+from telephony.toolkit import Call, MalformedResponseError, ValidationError, body_text
 
 __all__ = ["Window", "iso_z", "next_link"]
 

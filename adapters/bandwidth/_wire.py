@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import cattrs
 
-from telephony._wire import register_renames
+from telephony.toolkit import register_renames
 
 __all__ = [
     "CallState",

@@ -14,37 +14,40 @@ from typing import Any, ClassVar
 
 import httpx
 
-from telephony._adapter import Adapter, Flow
-from telephony._body import with_body_limit
-from telephony._cursor import decode_cursor, encode_cursor
-from telephony._errors import (
-    ConflictError,
-    MalformedResponseError,
-    NotFoundError,
-    ProviderError,
-    ValidationError,
-)
-from telephony._filters import CallFilter
-from telephony._http import body_text, provider_error
-from telephony._models import (
-    Call,
-    CallStatus,
-    Capabilities,
-    NewCall,
-    Page,
-    check_method,
-    check_url,
-)
-from telephony._retry import RetryMode, with_retry_mode
-from telephony._trail import PageTrail
 from telephony.adapters.restcomm._normalize import PROVIDER, call_from_record
 from telephony.adapters.restcomm._options import RestcommCallUpdate, RestcommOptions
+from telephony.adapters.restcomm._provider import MAX_PAGE_SIZE, RESTCOMM
 from telephony.adapters.restcomm._wire import CreateCallForm, ModifyCallForm, make_converter
 from telephony.adapters.restcomm._xml import (
     UnreadableXMLError,
     decode_body,
     find_elements,
     parse_xml,
+)
+from telephony.toolkit import (
+    Adapter,
+    Call,
+    CallFilter,
+    CallStatus,
+    Capabilities,
+    ConflictError,
+    Flow,
+    MalformedResponseError,
+    NewCall,
+    NotFoundError,
+    Page,
+    PageTrail,
+    ProviderError,
+    RetryMode,
+    ValidationError,
+    body_text,
+    check_method,
+    check_url,
+    decode_cursor,
+    encode_cursor,
+    provider_error,
+    with_body_limit,
+    with_retry_mode,
 )
 
 __all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "RestcommAdapter"]
@@ -53,7 +56,6 @@ API_VERSION = "2012-04-24"
 # The server's own default is 50 and it has no maximum; 100 halves the round trips of a long
 # export, and answers stay far below the XML size limit even at MAX_PAGE_SIZE (~1.5 KiB a call).
 DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
 
 # What Restcomm dials: E.164, plain digits (short codes, extensions), a registered client, or a
 # SIP URI.
@@ -144,10 +146,8 @@ class RestcommAdapter(Adapter):
     auth_token=...)``. ``base_url`` is the server's Restcomm root, e.g.
     ``https://host/restcomm``."""
 
-    name: ClassVar[str] = PROVIDER
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        replace_bxml=False, server_side_status_filter=False, max_page_size=MAX_PAGE_SIZE
-    )
+    name: ClassVar[str] = RESTCOMM.name
+    capabilities: ClassVar[Capabilities] = RESTCOMM.capabilities
 
     def __init__(self, *, base_url: str, account_sid: str, auth_token: str) -> None:
         check_url(base_url, "base_url")

@@ -28,8 +28,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from telephony._models import Call, CallStatus, Direction
-from telephony._times import parse_datetime
+from telephony.toolkit import Call, CallStatus, Direction, parse_datetime
 
 __all__ = ["PROVIDER", "call_from_record", "direction_of", "status_of"]
 

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from telephony._errors import ValidationError
-from telephony._models import check_method, check_url
+from telephony.toolkit import ValidationError, check_method, check_url
 
 __all__ = ["STATUS_CALLBACK_EVENTS", "RestcommCallUpdate", "RestcommOptions"]
 

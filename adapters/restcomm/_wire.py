@@ -16,8 +16,7 @@ from typing import Any
 import attrs
 import cattrs
 
-from telephony._times import parse_datetime
-from telephony._wire import register_renames
+from telephony.toolkit import parse_datetime, register_renames
 
 __all__ = [
     "CallRecord",

@@ -25,16 +25,29 @@ from typing import Any, ClassVar
 
 import httpx
 
-from telephony._adapter import Adapter, Flow
 from telephony._client import AsyncClient, Client
-from telephony._cursor import decode_cursor, encode_cursor
-from telephony._errors import MalformedResponseError, ValidationError
-from telephony._filters import CallFilter
-from telephony._http import provider_error
-from telephony._models import Call, CallStatus, Capabilities, Direction, NewCall, Page, check_url
-from telephony._retry import RetryMode, with_retry_mode
+from telephony.toolkit import (
+    Adapter,
+    Call,
+    CallFilter,
+    CallStatus,
+    Capabilities,
+    Direction,
+    Flow,
+    MalformedResponseError,
+    NewCall,
+    Page,
+    ProviderInfo,
+    RetryMode,
+    ValidationError,
+    check_url,
+    decode_cursor,
+    encode_cursor,
+    provider_error,
+    with_retry_mode,
+)
 
-__all__ = ["FakeAdapter", "FakeProvider"]
+__all__ = ["FAKE", "FakeAdapter", "FakeProvider"]
 
 _BASE = httpx.URL("https://fake.telephony.invalid/")
 _ADDRESS = re.compile(r"\+?[0-9]{2,15}|sips?:\S+@\S+|client:\w+")
@@ -208,11 +221,22 @@ class FakeProvider:
         return _json(200)
 
 
+# Registered in the ``telephony.adapters`` entry-point group like any provider. Its one
+# keyword, ``provider=``, is a Python object, so it has no setting an environment variable or
+# a flag could give.
+FAKE = ProviderInfo(
+    name="fake",
+    adapter="telephony.testing.fake:FakeAdapter",
+    summary="in-memory fake provider for tests (telephony.testing.FakeProvider)",
+    capabilities=Capabilities(max_page_size=1000),
+)
+
+
 class FakeAdapter(Adapter):
     """``telephony.connect("fake", provider=FakeProvider(...))``; a new provider if none."""
 
-    name: ClassVar[str] = "fake"
-    capabilities: ClassVar[Capabilities] = Capabilities(max_page_size=1000)
+    name: ClassVar[str] = FAKE.name
+    capabilities: ClassVar[Capabilities] = FAKE.capabilities
 
     def __init__(self, *, provider: FakeProvider | None = None) -> None:
         self.provider = provider if provider is not None else FakeProvider()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,8 @@ from telephony import Call, CallFilter, CallStatus, Direction, NewCall
 from telephony._cursor import decode_cursor, encode_cursor
 from telephony._retry import parse_retry_after
 from telephony._times import parse_datetime, parse_iso
+from telephony.testing import FakeAdapter
+from tests.support import register_providers
 
 
 def test_public_names_are_sorted_and_present() -> None:
@@ -159,19 +162,35 @@ def test_import_is_lazy() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_providers_and_entry_point_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+class LegacyAdapter(FakeAdapter):
+    """An adapter class registered directly (no ProviderInfo), as before descriptions."""
+
+    name = "legacy"
+
+    def __init__(self, *, api_key: str, region: str = "eu") -> None:
+        super().__init__()
+
+
+def test_providers_and_entry_point_registry(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     assert {"bandwidth", "restcomm", "fake"} <= set(telephony.providers())
+    register_providers(monkeypatch, tmp_path, {"legacy": f"{__name__}:LegacyAdapter"})
 
-    class FakeEntryPoint:
-        name = "acme"
+    assert "legacy" in telephony.providers()
+    assert telephony.adapter_class("legacy") is LegacyAdapter
+    info = telephony.describe("legacy")
+    assert [(s.name, s.env, s.secret) for s in info.settings] == [
+        ("api_key", "LEGACY_API_KEY", True),
+        ("region", "LEGACY_REGION", False),
+    ]
+    assert info.required == ("api_key",)
+    with telephony.connect("legacy", api_key="k3y-value") as client:
+        assert client.provider == "legacy"
 
-        def load(self) -> type:
-            from telephony.testing import FakeAdapter
 
-            return FakeAdapter
-
-    import telephony._registry as registry
-
-    monkeypatch.setattr(registry, "_entry_points", lambda group: [FakeEntryPoint()])
-    assert "acme" in telephony.providers()
-    assert telephony.adapter_class("acme").__name__ == "FakeAdapter"
+def test_an_unknown_provider_is_a_validation_error() -> None:
+    with pytest.raises(telephony.ValidationError) as info:
+        telephony.connect("no-such-provider")
+    assert info.value.field == "provider"
+    assert "bandwidth" in str(info.value)
