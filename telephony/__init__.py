@@ -30,7 +30,7 @@ from telephony._errors import (
     UnsupportedOperationError,
     ValidationError,
 )
-from telephony._filters import CallFilter
+from telephony._filters import CallFilter, FilterArgs
 from telephony._models import Call, CallStatus, Capabilities, Direction, NewCall, Page
 from telephony._provider import ProviderInfo
 from telephony._registry import adapter_class, connect, connect_async, describe, providers
@@ -48,6 +48,7 @@ __all__ = [
     "Client",
     "ConflictError",
     "Direction",
+    "FilterArgs",
     "Flow",
     "InvalidRequestError",
     "ListingLoopError",

@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
-from urllib.parse import urlsplit
 
 import attrs
 
-from telephony._errors import ValidationError
+from telephony._checks import check_method as check_method  # re-exported: adapters use it
+from telephony._checks import check_number, check_text
+from telephony._checks import check_url as check_url  # re-exported: adapters use it
 
 __all__ = ["Call", "CallStatus", "Capabilities", "Direction", "NewCall", "Page"]
 
@@ -136,41 +137,22 @@ class Capabilities:
     max_page_size: int | None = None
 
 
-_METHODS = frozenset({"GET", "POST"})
-
-
-def check_url(value: str | None, field: str) -> None:
-    """Raise ValidationError unless ``value`` is None or an absolute http(s) URL."""
-    if value is None:
-        return
-    if not isinstance(value, str):
-        raise ValidationError("must be a string URL", field=field)
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(f"must be an absolute http(s) URL, got {value!r}", field=field)
-
-
-def check_method(value: str | None, field: str) -> None:
-    if value is not None and value not in _METHODS:
-        raise ValidationError(f"must be 'GET' or 'POST', got {value!r}", field=field)
+# The longest ring any vendor could be asked for; each adapter narrows it to its own range.
+MAX_RING_TIMEOUT = 86400.0
 
 
 def _check_new_call(instance: NewCall, _attr: Any, _value: Any) -> None:
     for field in ("to", "from_"):
-        value = getattr(instance, field)
-        if not isinstance(value, str) or not value.strip():
-            raise ValidationError("must be a non-empty string", field=field)
-    check_url(instance.answer_url, "answer_url")
+        check_text(getattr(instance, field), field, max_length=256, optional=False)
+    check_url(instance.answer_url, "answer_url", required=True)
     check_url(instance.fallback_url, "fallback_url")
     check_url(instance.status_callback_url, "status_callback_url")
     check_method(instance.answer_method, "answer_method")
     check_method(instance.fallback_method, "fallback_method")
     check_method(instance.status_callback_method, "status_callback_method")
-    timeout = instance.ring_timeout
-    if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
-    ):
-        raise ValidationError("must be a positive number of seconds", field="ring_timeout")
+    check_number(
+        instance.ring_timeout, "ring_timeout", low=0.0, high=MAX_RING_TIMEOUT, low_open=True
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -126,16 +126,29 @@ def connect(
     timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
     max_retries: int = 2,
     backoff: float = 0.5,
+    max_retry_wait: float | None = None,
     **settings: Any,
 ) -> Client:
     """A ``Client`` for ``provider``; ``settings`` are that adapter's (ids, credentials,
     ``base_url``...). With no settings they come from the profile named ``profile`` (the
     TOML file ``$TELEPHONY_CONFIG``, else ``~/.config/telephony/config.toml``), else from the
     environment variables the command line reads (``BANDWIDTH_ACCOUNT_ID``...).
-    Raises ValidationError for missing or unknown settings."""
+    Raises ValidationError, naming the setting, for anything missing, unknown or out of
+    range, before any request is sent.
+
+    ``timeout`` is per request (seconds, or an ``httpx.Timeout``; None waits forever);
+    ``max_retries`` the extra attempts per request (0 disables retries); ``backoff`` the
+    first retry's wait in seconds (doubling, jittered); ``max_retry_wait`` the seconds one
+    operation (a call, a page, a whole ``list_calls`` listing) may spend waiting to retry in
+    all, None for no bound."""
     adapter = _adapter(provider, profile, settings)
     return Client(
-        adapter, transport=transport, timeout=timeout, max_retries=max_retries, backoff=backoff
+        adapter,
+        transport=transport,
+        timeout=timeout,
+        max_retries=max_retries,
+        backoff=backoff,
+        max_retry_wait=max_retry_wait,
     )
 
 
@@ -148,10 +161,16 @@ def connect_async(
     timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
     max_retries: int = 2,
     backoff: float = 0.5,
+    max_retry_wait: float | None = None,
     **settings: Any,
 ) -> AsyncClient:
-    """The ``AsyncClient`` twin of ``connect``."""
+    """The ``AsyncClient`` twin of ``connect`` (same arguments)."""
     adapter = _adapter(provider, profile, settings)
     return AsyncClient(
-        adapter, transport=transport, timeout=timeout, max_retries=max_retries, backoff=backoff
+        adapter,
+        transport=transport,
+        timeout=timeout,
+        max_retries=max_retries,
+        backoff=backoff,
+        max_retry_wait=max_retry_wait,
     )

@@ -10,7 +10,14 @@ from email.utils import parsedate_to_datetime
 import attrs
 import httpx
 
-__all__ = ["RetryMode", "RetryPolicy", "parse_retry_after", "with_retry_mode"]
+__all__ = [
+    "Retry",
+    "RetryBudget",
+    "RetryMode",
+    "RetryPolicy",
+    "parse_retry_after",
+    "with_retry_mode",
+]
 
 _EXTENSION = "telephony.retry"
 
@@ -60,42 +67,88 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 
 @attrs.frozen(kw_only=True)
+class Retry:
+    """One decision to send again: after ``wait`` seconds, because of ``reason``."""
+
+    wait: float
+    reason: str
+
+
+@attrs.define
+class RetryBudget:
+    """The seconds one operation (a call, a page, a whole listing) may still spend waiting to
+    retry; None is no limit. Mutable: each wait is taken from it."""
+
+    left: float | None
+
+    def allows(self, wait: float) -> bool:
+        return self.left is None or wait <= self.left
+
+    def spend(self, wait: float) -> None:
+        if self.left is not None:
+            self.left = max(0.0, self.left - wait)
+
+
+@attrs.frozen(kw_only=True)
 class RetryPolicy:
     """``max_retries`` extra attempts; jittered exponential backoff from ``backoff`` seconds,
     at most ``max_backoff``; a ``Retry-After`` longer than ``max_retry_after`` is not waited
-    for (the RateLimitedError reaches the caller, who can schedule the work later)."""
+    for (the RateLimitedError reaches the caller, who can schedule the work later).
+    ``max_retry_wait`` bounds the seconds one operation spends waiting in all (None: no
+    bound): once a wait would pass it, the last error is raised instead."""
 
     max_retries: int = 2
     backoff: float = 0.5
     max_backoff: float = 8.0
     max_retry_after: float = 60.0
+    max_retry_wait: float | None = None
+
+    def budget(self) -> RetryBudget:
+        return RetryBudget(self.max_retry_wait)
 
     def _backoff(self, attempt: int) -> float:
-        base = min(self.max_backoff, self.backoff * 2.0**attempt)
+        base = min(self.max_backoff, self.backoff * 2.0 ** min(attempt, 64))
         return base * random.uniform(0.5, 1.0)
 
     def after_response(
         self, request: httpx.Request, response: httpx.Response, attempt: int
     ) -> float | None:
         """Seconds to wait before resending, or None to hand the response on."""
-        if attempt >= self.max_retries:
-            return None
-        mode = retry_mode(request)
-        status = response.status_code
-        if status == 429 and mode is not RetryMode.CREATE:
-            wait = parse_retry_after(response.headers.get("Retry-After"))
-            if wait is None:
-                return self._backoff(attempt)
-            return wait if wait <= self.max_retry_after else None
-        if status >= 500 and mode is RetryMode.IDEMPOTENT:
-            return self._backoff(attempt)
-        return None
+        retry = self.retry_response(request, response, attempt)
+        return None if retry is None else retry.wait
 
     def after_error(
         self, request: httpx.Request, error: httpx.TransportError, attempt: int
     ) -> float | None:
+        retry = self.retry_error(request, error, attempt)
+        return None if retry is None else retry.wait
+
+    def retry_response(
+        self, request: httpx.Request, response: httpx.Response, attempt: int
+    ) -> Retry | None:
+        """Whether (and when) to send ``request`` again after ``response``."""
+        if attempt >= self.max_retries:
+            return None
+        mode = retry_mode(request)
+        status = response.status_code
+        reason = f"{status} {response.reason_phrase}".strip()
+        if status == 429 and mode is not RetryMode.CREATE:
+            wait = parse_retry_after(response.headers.get("Retry-After"))
+            if wait is None:
+                return Retry(wait=self._backoff(attempt), reason=reason)
+            if wait > self.max_retry_after:
+                return None
+            return Retry(wait=wait, reason=f"{reason}, Retry-After {wait:g} s")
+        if status >= 500 and mode is RetryMode.IDEMPOTENT:
+            return Retry(wait=self._backoff(attempt), reason=reason)
+        return None
+
+    def retry_error(
+        self, request: httpx.Request, error: httpx.TransportError, attempt: int
+    ) -> Retry | None:
+        """Whether (and when) to send ``request`` again after a transport failure."""
         if attempt >= self.max_retries:
             return None
         if retry_mode(request) is RetryMode.IDEMPOTENT or isinstance(error, _UNSENT):
-            return self._backoff(attempt)
+            return Retry(wait=self._backoff(attempt), reason=type(error).__name__)
         return None

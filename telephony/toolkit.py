@@ -44,9 +44,14 @@ The helpers:
   give timezone-aware UTC datetimes;
 - wire models: ``register_renames(converter, wire_name, forbid_extra_keys=...)`` makes a cattrs
   converter use the vendor's field names;
-- checks: ``check_url`` / ``check_method`` (``ValidationError`` naming the field) and
+- checks: ``check_url`` / ``check_method`` / ``check_call_id`` / ``check_text`` /
+  ``check_number`` / ``check_whole`` (``ValidationError`` naming the field, never echoing a
+  URL), ``parse_base_url`` (a root URL; ``user:password@`` in it is refused) and
   ``same_origin`` (a paging link to another origin is an ``UnsafeRedirectError``: credentials
   are only ever sent to the configured one);
+- cursor fields: ``cursor_whole``, ``cursor_moment``, ``cursor_texts`` and ``cursor_url`` read
+  one field of a decoded cursor, refusing (``ValidationError`` on ``cursor``) anything a
+  listing did not write;
 - auth: ``ClientCredentialsAuth``, OAuth2 client credentials as an ``httpx.Auth``;
 - vendor-only operations take a ``Runner`` (or ``AsyncRunner``): any client with an
   ``adapter`` and a ``run(flow)`` that drives a flow on its connection and retries.
@@ -57,7 +62,21 @@ from __future__ import annotations
 from telephony._adapter import Adapter, AsyncRunner, Flow, Runner
 from telephony._auth import ClientCredentialsAuth
 from telephony._body import with_body_limit
-from telephony._cursor import decode_cursor, encode_cursor
+from telephony._checks import (
+    check_call_id,
+    check_number,
+    check_text,
+    check_whole,
+    parse_base_url,
+)
+from telephony._cursor import (
+    cursor_moment,
+    cursor_texts,
+    cursor_url,
+    cursor_whole,
+    decode_cursor,
+    encode_cursor,
+)
 from telephony._errors import (
     AuthenticationError,
     ConflictError,
@@ -131,10 +150,19 @@ __all__ = [
     "UnsupportedOperationError",
     "ValidationError",
     "body_text",
+    "check_call_id",
     "check_method",
+    "check_number",
+    "check_text",
     "check_url",
+    "check_whole",
+    "cursor_moment",
+    "cursor_texts",
+    "cursor_url",
+    "cursor_whole",
     "decode_cursor",
     "encode_cursor",
+    "parse_base_url",
     "parse_datetime",
     "parse_iso",
     "provider_error",

@@ -46,13 +46,16 @@ from telephony.toolkit import (
     RetryMode,
     ValidationError,
     body_text,
+    check_call_id,
     check_method,
+    check_text,
     check_url,
+    cursor_url,
     decode_cursor,
     encode_cursor,
+    parse_base_url,
     parse_iso,
     provider_error,
-    same_origin,
     with_body_limit,
     with_retry_mode,
 )
@@ -61,6 +64,7 @@ __all__ = ["BandwidthAdapter", "BandwidthOptions"]
 
 MAX_LISTED = 10000  # calls one list query answers at most, across its pages
 
+_CREDENTIAL_SETTINGS = "username= and password= (or client_id= and client_secret=)"
 _JSON = {"Content-Type": "application/json", "Accept": "application/json"}
 # Answer size caps (after decompression): one call state is about 1 KiB.
 _CALL_BODY_BYTES = 1024 * 1024
@@ -114,24 +118,44 @@ class BandwidthAdapter(Adapter):
         client_id: str | None = None,
         client_secret: str | None = None,
         application_id: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        token_url: str = DEFAULT_TOKEN_URL,
+        base_url: str | None = None,
+        token_url: str | None = None,
     ) -> None:
-        if not isinstance(account_id, str) or not account_id or "/" in account_id:
-            raise ValidationError("must be your Bandwidth account id", field="account_id")
-        check_url(base_url, "base_url")
+        check_call_id(account_id, "account_id")  # a path segment, like a call id
+        check_text(application_id, "application_id", max_length=256)
+        for field, value in (
+            ("username", username),
+            ("password", password),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+        ):
+            if value is not None and (not isinstance(value, str) or not value):
+                raise ValidationError("must be a non-empty string", field=field)
+        if username is not None and ":" in username:
+            raise ValidationError(
+                "must not hold ':' (HTTP Basic cannot carry it)", field="username"
+            )
         self.account_id = account_id
         self.application_id = application_id
-        self.base_url = httpx.URL(base_url.rstrip("/") + "/")
+        self.base_url = parse_base_url(
+            DEFAULT_BASE_URL if base_url is None else base_url,
+            "base_url",
+            credentials_hint=_CREDENTIAL_SETTINGS,
+        )
         if client_id is not None or client_secret is not None:
             if not client_id or not client_secret or username or password:
                 raise ValidationError(
                     "give client_id and client_secret (OAuth2) or username and password",
                     field="client_secret",
                 )
-            check_url(token_url, "token_url")
+            token = parse_base_url(
+                DEFAULT_TOKEN_URL if token_url is None else token_url,
+                "token_url",
+                credentials_hint=_CREDENTIAL_SETTINGS,
+                directory=False,
+            )
             self.auth: httpx.Auth = ClientCredentialsAuth(
-                token_url=token_url,
+                token_url=str(token),
                 client_id=client_id,
                 client_secret=client_secret,
                 provider=PROVIDER,
@@ -151,6 +175,7 @@ class BandwidthAdapter(Adapter):
     # -- helpers -----------------------------------------------------------------------------
 
     def _call_url(self, call_id: str) -> httpx.URL:
+        check_call_id(call_id)
         return self._calls_url.copy_with(path=f"{self._calls_url.path}/{call_id}")
 
     def _json(self, response: httpx.Response) -> Any:
@@ -225,14 +250,19 @@ class BandwidthAdapter(Adapter):
         )
 
     def get_call(self, call_id: str) -> Flow[Call]:
-        response = yield _get(self._call_url(call_id))
+        return self._get_call(self._call_url(call_id))  # the id is checked before the flow
+
+    def _get_call(self, url: httpx.URL) -> Flow[Call]:
+        response = yield _get(url)
         (call,) = self._to_calls([self._json(self._checked(response, 200))], response)
         return call
 
     def _update(self, call_id: str, body: UpdateCallBody) -> Flow[None]:
-        request = httpx.Request(
-            "POST", self._call_url(call_id), json=self._converter.unstructure(body), headers=_JSON
-        )
+        url = self._call_url(call_id)  # checked before the flow starts
+        return self._send_update(url, self._converter.unstructure(body))
+
+    def _send_update(self, url: httpx.URL, body: dict[str, Any]) -> Flow[None]:
+        request = httpx.Request("POST", url, json=body, headers=_JSON)
         with_body_limit(request, _CALL_BODY_BYTES)
         self._checked((yield with_retry_mode(request, RetryMode.UPDATE)), 200, 204)
 
@@ -241,19 +271,19 @@ class BandwidthAdapter(Adapter):
         return self._update(call_id, UpdateCallBody(state="completed"))
 
     def redirect(self, call_id: str, url: str, *, method: str = "POST") -> Flow[None]:
-        check_url(url, "url")
-        check_method(method, "method")
+        check_url(url, "url", required=True)
+        check_method(method, "method", required=True)
         check_len(url, 2048, "url")
         body = UpdateCallBody(state="active", redirect_url=url, redirect_method=method)
         return self._update(call_id, body)
 
     def replace_bxml(self, call_id: str, bxml: str) -> Flow[None]:
+        url = self._call_url(call_id)
         if not isinstance(bxml, str) or "<Bxml" not in bxml:
             raise ValidationError("must be a BXML document (<Bxml>...</Bxml>)", field="bxml")
-        return self._replace_bxml(call_id, bxml)
+        return self._replace_bxml(url, bxml)
 
-    def _replace_bxml(self, call_id: str, bxml: str) -> Flow[None]:
-        url = self._call_url(call_id)
+    def _replace_bxml(self, url: httpx.URL, bxml: str) -> Flow[None]:
         request = httpx.Request(
             "PUT",
             url.copy_with(path=url.path + "/bxml"),
@@ -281,9 +311,7 @@ class BandwidthAdapter(Adapter):
             url = self._calls_url.copy_with(params=self._list_params(filters, page_size))
             return self._page(url, filters, Window(), PageTrail())
         state = decode_cursor(PROVIDER, cursor)
-        if not isinstance(state.get("url"), str):
-            raise ValidationError("is not a Bandwidth cursor", field="cursor")
-        url = same_origin(httpx.URL(state["url"]), self.base_url)
+        url = cursor_url(state, "url", base_url=self.base_url)
         filters = CallFilter.from_json(state.get("f", {}))
         return self._page(
             url, filters, Window.from_json(state), PageTrail.from_json(state.get("r"))

@@ -11,7 +11,7 @@ import cattrs
 from telephony.adapters.bandwidth._wire import CreateCallBody, MachineDetection
 from telephony.toolkit import NewCall, ValidationError, check_method, check_url
 
-__all__ = ["BandwidthOptions", "check_len", "check_range", "create_call_body"]
+__all__ = ["BandwidthOptions", "check_flag", "check_len", "check_range", "create_call_body"]
 
 E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 SIP_URI = re.compile(r"sips?:[^\s@]+@[^\s@]+")
@@ -29,6 +29,40 @@ def check_range(value: float | None, low: float, high: float, field: str, *, who
     if isinstance(value, bool) or not isinstance(value, kind) or not low <= value <= high:
         what = "a whole number" if whole else "a number"
         raise ValidationError(f"must be {what} from {low:g} to {high:g}", field=field)
+
+
+def check_flag(value: object, field: str) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise ValidationError("must be True, False or None", field=field)
+
+
+# machineDetection's timings have no documented bound; an hour is far beyond any of them.
+_DETECTION_SECONDS = (
+    "detection_timeout",
+    "silence_timeout",
+    "speech_threshold",
+    "speech_end_threshold",
+    "machine_speech_end_threshold",
+)
+
+
+def _check_detection(detection: object) -> None:
+    if not isinstance(detection, MachineDetection):
+        raise ValidationError(
+            "must be a telephony.adapters.bandwidth.MachineDetection", field="machine_detection"
+        )
+    if detection.mode not in (None, "sync", "async"):
+        raise ValidationError("must be 'sync' or 'async'", field="machine_detection.mode")
+    for name in _DETECTION_SECONDS:
+        check_range(getattr(detection, name), 0, 3600, f"machine_detection.{name}", whole=False)
+    check_flag(detection.delay_result, "machine_detection.delay_result")
+    for name in ("callback_url", "fallback_url"):
+        check_url(getattr(detection, name), f"machine_detection.{name}")
+        check_len(getattr(detection, name), 2048, f"machine_detection.{name}")
+    check_method(detection.callback_method, "machine_detection.callback_method")
+    check_method(detection.fallback_method, "machine_detection.fallback_method")
+    for name in ("username", "password", "fallback_username", "fallback_password"):
+        check_len(getattr(detection, name), 1024, f"machine_detection.{name}")
 
 
 @attrs.frozen(kw_only=True)
@@ -71,6 +105,7 @@ def create_call_body(
         raise ValidationError("must be an E.164 number (+15551234567) or a SIP URI", field="to")
     if not E164.fullmatch(new_call.from_):
         raise ValidationError("must be an E.164 number (+15551234567)", field="from_")
+    check_len(options.application_id, 256, "application_id")
     application_id = options.application_id or default_application_id
     if not application_id:
         raise ValidationError(
@@ -86,16 +121,12 @@ def create_call_body(
     check_len(options.tag, 4096, "tag")
     check_len(options.display_name, 256, "display_name")
     check_len(options.uui, 350, "uui")
+    check_flag(options.privacy, "privacy")
     for field in ("username", "password", "fallback_username", "fallback_password"):
         check_len(getattr(options, field), 1024, field)
     detection = options.machine_detection
     if detection is not None:
-        if detection.mode not in (None, "sync", "async"):
-            raise ValidationError("must be 'sync' or 'async'", field="machine_detection.mode")
-        check_url(detection.callback_url, "machine_detection.callback_url")
-        check_url(detection.fallback_url, "machine_detection.fallback_url")
-        check_method(detection.callback_method, "machine_detection.callback_method")
-        check_method(detection.fallback_method, "machine_detection.fallback_method")
+        _check_detection(detection)
     body = CreateCallBody(
         to=new_call.to,
         from_=new_call.from_,

@@ -10,9 +10,22 @@ import attrs
 import httpx
 
 from telephony.adapters.bandwidth._normalize import PROVIDER
-from telephony.toolkit import Call, MalformedResponseError, ValidationError, body_text
+from telephony.toolkit import (
+    Call,
+    MalformedResponseError,
+    body_text,
+    cursor_moment,
+    cursor_texts,
+    cursor_whole,
+)
 
 __all__ = ["Window", "iso_z", "next_link"]
+
+
+# Bounds of a cursor's fields: far above what a listing writes (a query answers at most 10,000
+# calls; ids created at one instant are at most a page).
+MAX_SEEN = 10**9
+MAX_IDS = 100_000
 
 
 def _created(call: Call) -> datetime | None:
@@ -42,17 +55,15 @@ class Window:
 
     @classmethod
     def from_json(cls, state: dict[str, Any]) -> Window:
-        try:
-            after, newest = state.get("after"), state.get("newest")
-            return cls(
-                seen=int(state.get("n", 0)),
-                after=datetime.fromisoformat(after) if after else None,
-                after_ids=frozenset(map(str, state.get("after_ids", ()))),
-                newest=datetime.fromisoformat(newest) if newest else None,
-                newest_ids=frozenset(map(str, state.get("newest_ids", ()))),
-            )
-        except (TypeError, ValueError):
-            raise ValidationError("is not a Bandwidth cursor", field="cursor") from None
+        """The window a cursor stored; ValidationError (field ``cursor``) for any field that
+        is not what ``to_json`` writes."""
+        return cls(
+            seen=cursor_whole(state, "n", low=0, high=MAX_SEEN, default=0),
+            after=cursor_moment(state, "after"),
+            after_ids=cursor_texts(state, "after_ids", max_items=MAX_IDS),
+            newest=cursor_moment(state, "newest"),
+            newest_ids=cursor_texts(state, "newest_ids", max_items=MAX_IDS),
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

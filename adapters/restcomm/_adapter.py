@@ -43,8 +43,10 @@ from telephony.toolkit import (
     body_text,
     check_method,
     check_url,
+    cursor_whole,
     decode_cursor,
     encode_cursor,
+    parse_base_url,
     provider_error,
     with_body_limit,
     with_retry_mode,
@@ -56,6 +58,7 @@ API_VERSION = "2012-04-24"
 # The server's own default is 50 and it has no maximum; 100 halves the round trips of a long
 # export, and answers stay far below the XML size limit even at MAX_PAGE_SIZE (~1.5 KiB a call).
 DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_NUMBER = 10**9  # a cursor's page number beyond this was not written by a listing
 
 # What Restcomm dials: E.164, plain digits (short codes, extensions), a registered client, or a
 # SIP URI.
@@ -150,13 +153,15 @@ class RestcommAdapter(Adapter):
     capabilities: ClassVar[Capabilities] = RESTCOMM.capabilities
 
     def __init__(self, *, base_url: str, account_sid: str, auth_token: str) -> None:
-        check_url(base_url, "base_url")
+        parsed = parse_base_url(
+            base_url, "base_url", credentials_hint="account_sid= and auth_token="
+        )
         if not isinstance(account_sid, str) or not _PATH_SAFE.fullmatch(account_sid):
             raise ValidationError("must be your Restcomm Account SID (AC...)", field="account_sid")
         if not isinstance(auth_token, str) or not auth_token:
             raise ValidationError("must be your Restcomm auth token", field="auth_token")
         self.account_sid = account_sid
-        self.base_url = httpx.URL(base_url.rstrip("/") + "/")
+        self.base_url = parsed
         self.auth = httpx.BasicAuth(account_sid, auth_token)
         self._calls_url = self.base_url.join(f"{API_VERSION}/Accounts/{account_sid}/Calls")
         self._converter = make_converter()
@@ -287,8 +292,8 @@ class RestcommAdapter(Adapter):
         without ``Mute=true``: use ``telephony.adapters.restcomm.modify_call`` with ``mute=True`` to
         keep a muted call muted."""
         _check_sid(call_id)
-        check_url(url, "url")
-        check_method(method, "method")
+        check_url(url, "url", required=True)
+        check_method(method, "method", required=True)
         return self._modify(call_id, ModifyCallForm(url=url, method=method))
 
     def modify(self, call_id: str, update: RestcommCallUpdate) -> Flow[None]:
@@ -323,17 +328,13 @@ class RestcommAdapter(Adapter):
             size = DEFAULT_PAGE_SIZE if page_size is None else _check_page_size(page_size)
             return self._page(0, size, filters, PageTrail())
         state = decode_cursor(PROVIDER, cursor)
-        number, stored_size = state.get("page"), state.get("size")
-        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            raise ValidationError("is not a Restcomm cursor", field="cursor")
-        size = _check_page_size(stored_size, "cursor")
+        number = cursor_whole(state, "page", low=1, high=MAX_PAGE_NUMBER, default=0)
+        size = cursor_whole(state, "size", low=1, high=MAX_PAGE_SIZE, default=0)
         if page_size is not None and page_size != size:
             raise ValidationError(
                 f"a cursor keeps the page size it was made with ({size})", field="page_size"
             )
         filter_state = state.get("f", {})
-        if not isinstance(filter_state, dict):
-            raise ValidationError("is not a Restcomm cursor", field="cursor")
         trail = PageTrail.from_json(state.get("r"))
         return self._page(number, size, CallFilter.from_json(filter_state), trail)
 

@@ -105,7 +105,7 @@ _SETTING_PLACEHOLDERS = {
     "client_id": "CLIENT_ID",
 }
 _SECRET_WORDS = ("password", "secret", "token", "key")
-_CLIENT_OPTIONS = frozenset({"transport", "timeout", "max_retries", "backoff"})
+_CLIENT_OPTIONS = frozenset({"transport", "timeout", "max_retries", "backoff", "max_retry_wait"})
 
 
 def autoloaded() -> bool:

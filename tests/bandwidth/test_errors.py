@@ -138,7 +138,10 @@ def test_logs_carry_no_credentials(make_api: Any, caplog: pytest.LogCaptureFixtu
             return error(404)
         return error(429, **{"Retry-After": "0"})
 
-    api = make_api(flaky, base_url="https://api-user:s3cret-pw@voice.bandwidth.com/api/v2")
+    with pytest.raises(telephony.ValidationError, match="pass them as username=") as refused:
+        make_api(flaky, base_url="https://api-user:s3cret-pw@voice.bandwidth.com/api/v2")
+    assert "s3cret-pw" not in str(refused.value)
+    api = make_api(flaky)
     with caplog.at_level("DEBUG", logger="telephony"), pytest.raises(telephony.ProviderError):
         api.get_call("c-1")
     assert "retrying GET" in caplog.text
