@@ -6,7 +6,7 @@ import argparse
 from typing import Any, TextIO
 
 from telephony._models import NewCall
-from telephony.cli._config import connect, provider_settings, providers_from
+from telephony.cli._config import connect, profile_from, provider_settings, providers_from
 from telephony.cli._context import Context
 from telephony.cli._exit import ExitCode, UsageError
 from telephony.cli._output import write_call, write_calls
@@ -17,8 +17,13 @@ __all__ = ["create", "get", "hangup", "list_calls", "redirect", "replace_bxml"]
 
 def _client(args: argparse.Namespace, ctx: Context) -> Any:
     given = [args.provider] if args.provider else None
-    [provider] = providers_from(given, ctx.environ, several=False)
-    settings = provider_settings(provider, args, ctx.environ)
+    profile = profile_from(args, ctx.environ, ctx.redact)
+    [provider] = providers_from(given, ctx.environ, several=False, profile=profile)
+    if profile is not None and profile.provider != provider:
+        raise UsageError(
+            f"--profile {profile.name} is a {profile.provider} account, not {provider}"
+        )
+    settings = provider_settings(provider, args, ctx.environ, profile=profile)
     return connect(provider, args, settings)
 
 

@@ -1,9 +1,11 @@
-"""Which provider to use and how to connect to it: flags first, then environment variables.
+"""Which provider to use and how to connect to it: flags, a profile, environment variables.
 
-Every setting has one environment variable and one flag with the same name
-(``BANDWIDTH_ACCOUNT_ID`` / ``--bandwidth-account-id``), so several providers can be
-configured side by side for ``telephony report``. Secrets are never echoed: ``Redactor``
-blanks them out of anything printed.
+Every setting a provider declares (its ``ProviderInfo``) has one environment variable and one
+flag with the same name (``BANDWIDTH_ACCOUNT_ID`` / ``--bandwidth-account-id``), so several
+providers can be configured side by side for ``telephony report``. ``--profile NAME`` takes a
+named account from the profiles file instead of the environment. Nothing here names a
+provider: the settings, the hints and the secrets all come from the descriptions. Secrets are
+never echoed: ``Redactor`` blanks them out of anything printed.
 """
 
 from __future__ import annotations
@@ -15,33 +17,43 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import telephony
+from telephony._errors import ValidationError
+from telephony._provider import ProviderInfo
+from telephony._registry import describe, providers
+from telephony._settings import Profile, load_profile, settings_from_environment
 from telephony.cli._exit import UsageError
 from telephony.cli._types import positive_float, whole
 
 __all__ = [
-    "PROVIDERS",
+    "PROFILE_ENV",
     "PROVIDER_ENV",
-    "SETTINGS",
     "Redactor",
     "Setting",
     "add_connection_arguments",
+    "cli_settings",
     "connect",
+    "profile_from",
+    "profile_secrets",
     "provider_settings",
     "providers_from",
     "secrets_in",
 ]
 
 PROVIDER_ENV = "TELEPHONY_PROVIDER"
+PROFILE_ENV = "TELEPHONY_PROFILE"
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One connection setting: its environment variable, flag and ``connect`` keyword."""
+    """One connection setting as the command line shows it: environment variable, flag and
+    ``connect`` keyword."""
 
     env: str
     keyword: str
     help: str
     secret: bool = False
+    default: str | None = None
+    url: bool = False
 
     @property
     def flag(self) -> str:
@@ -52,59 +64,44 @@ class Setting:
         return self.env.lower()
 
 
-SETTINGS: Mapping[str, tuple[Setting, ...]] = {
-    "bandwidth": (
-        Setting("BANDWIDTH_ACCOUNT_ID", "account_id", "account id"),
-        Setting("BANDWIDTH_USERNAME", "username", "API user (Basic auth)"),
-        Setting("BANDWIDTH_PASSWORD", "password", "API password", secret=True),
-        Setting("BANDWIDTH_CLIENT_ID", "client_id", "OAuth2 client id (instead of a user)"),
-        Setting("BANDWIDTH_CLIENT_SECRET", "client_secret", "OAuth2 client secret", secret=True),
-        Setting(
-            "BANDWIDTH_APPLICATION_ID", "application_id", "voice application for created calls"
-        ),
-        Setting("BANDWIDTH_BASE_URL", "base_url", "API root (default: Bandwidth's own)"),
-        Setting("BANDWIDTH_TOKEN_URL", "token_url", "OAuth2 token URL (default: Bandwidth's own)"),
-    ),
-    "restcomm": (
-        Setting(
-            "RESTCOMM_BASE_URL", "base_url", "server's Restcomm root, e.g. https://host/restcomm"
-        ),
-        Setting("RESTCOMM_ACCOUNT_SID", "account_sid", "Account SID (AC...)"),
-        Setting("RESTCOMM_AUTH_TOKEN", "auth_token", "auth token", secret=True),
-    ),
-}
-PROVIDERS: tuple[str, ...] = tuple(sorted(SETTINGS))
+def _shown(info: ProviderInfo) -> tuple[Setting, ...]:
+    return tuple(
+        Setting(s.env, s.name, s.help or s.name, s.secret, s.default, s.url) for s in info.settings
+    )
 
-# What each provider cannot do without: alternatives of setting sets, all of one set needed.
-_REQUIRED: Mapping[str, tuple[tuple[str, ...], ...]] = {
-    "bandwidth": (("BANDWIDTH_ACCOUNT_ID",),),
-    "restcomm": (("RESTCOMM_BASE_URL",), ("RESTCOMM_ACCOUNT_SID",), ("RESTCOMM_AUTH_TOKEN",)),
-}
-_CREDENTIALS: Mapping[str, tuple[tuple[str, ...], ...]] = {
-    "bandwidth": (
-        ("BANDWIDTH_USERNAME", "BANDWIDTH_PASSWORD"),
-        ("BANDWIDTH_CLIENT_ID", "BANDWIDTH_CLIENT_SECRET"),
-    ),
-}
+
+def cli_settings() -> dict[str, tuple[Setting, ...]]:
+    """Every installed provider's settings, by provider name (sorted)."""
+    return {name: _shown(describe(name)) for name in providers()}
+
+
+def _setting_help(setting: Setting) -> str:
+    default = f"; default {setting.default}" if setting.default else ""
+    if setting.secret:
+        return (
+            f"{setting.help}{default}; prefer the environment variable {setting.env} "
+            "(a flag shows in the process list)"
+        )
+    return f"{setting.help}{default} (env {setting.env})"
 
 
 def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
-    """The per-provider settings, plus ``--timeout`` and ``--max-retries``."""
-    for provider, settings in SETTINGS.items():
+    """The per-provider settings, ``--profile``, ``--timeout`` and ``--max-retries``."""
+    for provider, settings in cli_settings().items():
+        if not settings:
+            continue
+        summary = describe(provider).summary
         group = parser.add_argument_group(
-            f"{provider} connection",
+            f"{provider} connection" + (f" ({summary})" if summary else ""),
             "each flag overrides the environment variable of the same name",
         )
         for setting in settings:
-            hint = (
-                f"{setting.help}; prefer the environment variable {setting.env} "
-                "(a flag shows in the process list)"
-                if setting.secret
-                else f"{setting.help} (env {setting.env})"
-            )
             # No default here: --help must never show a value taken from the environment.
             metavar = "SECRET" if setting.secret else "VALUE"
-            group.add_argument(setting.flag, dest=setting.dest, metavar=metavar, help=hint)
+            group.add_argument(
+                setting.flag, dest=setting.dest, metavar=metavar, help=_setting_help(setting)
+            )
+    add_profile_argument(parser)
     network = parser.add_argument_group("network")
     network.add_argument(
         "--timeout",
@@ -122,58 +119,113 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_profile_argument(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: given before the command or after it, a subcommand's default must not
+    # overwrite the value (argparse would).
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help=f"a named account of the profiles file (env {PROFILE_ENV}; file "
+        "$TELEPHONY_CONFIG or ~/.config/telephony/config.toml); instead of the environment",
+    )
+
+
+def profile_from(
+    args: argparse.Namespace, environ: Mapping[str, str], redact: Redactor
+) -> Profile | None:
+    """The profile ``--profile`` (or TELEPHONY_PROFILE) names, if any; its secrets are added
+    to ``redact`` before anything else can print."""
+    name = getattr(args, "profile", None) or environ.get(PROFILE_ENV) or None
+    if name is None:
+        return None
+    try:
+        profile = load_profile(name, environ=environ)
+    except ValidationError as exc:
+        raise UsageError(f"--profile {name}: {exc}") from None
+    redact.add(*profile_secrets(profile))
+    return profile
+
+
 def providers_from(
-    given: Sequence[str] | None, environ: Mapping[str, str], *, several: bool
+    given: Sequence[str] | None,
+    environ: Mapping[str, str],
+    *,
+    several: bool,
+    profile: Profile | None = None,
 ) -> list[str]:
-    """Provider names from ``--provider`` (repeatable, comma-separated) or TELEPHONY_PROVIDER."""
+    """Provider names from ``--provider`` (repeatable, comma-separated), else the profile's,
+    else TELEPHONY_PROVIDER."""
+    known = providers()
     source = "--provider"
     items: list[str] = []
     for value in given or ():
         items.extend(value.split(","))
+    if not items and profile is not None:
+        source, items = "--profile", [profile.provider]
     if not items:
         source = PROVIDER_ENV
         items = environ.get(PROVIDER_ENV, "").split(",")
     names = [item.strip().lower() for item in items if item.strip()]
     if not names:
         raise UsageError(
-            f"no provider: pass --provider or set {PROVIDER_ENV} (one of {', '.join(PROVIDERS)})"
+            f"no provider: pass --provider or --profile, or set {PROVIDER_ENV} "
+            f"(one of {', '.join(known)})"
         )
     for name in names:
-        if name not in SETTINGS:
-            raise UsageError(f"{source}: unknown provider {name!r} (one of {', '.join(PROVIDERS)})")
+        if name not in known:
+            raise UsageError(f"{source}: unknown provider {name!r} (one of {', '.join(known)})")
     unique = list(dict.fromkeys(names))
     if not several and len(unique) > 1:
         raise UsageError(f"{source}: this command takes one provider, got {', '.join(unique)}")
     return unique
 
 
-def _value(setting: Setting, args: argparse.Namespace, environ: Mapping[str, str]) -> str | None:
-    flagged = getattr(args, setting.dest, None)
-    if flagged:
-        return str(flagged)
-    return environ.get(setting.env) or None
+def _flagged(setting: Setting, args: argparse.Namespace) -> str | None:
+    value = getattr(args, setting.dest, None)
+    return str(value) if value else None
+
+
+def _hint(info: ProviderInfo, missing: list[tuple[str, ...]]) -> str:
+    def envs(names: Iterable[str]) -> str:
+        return " and ".join(info.setting(name).env for name in names)
+
+    parts = []
+    for group in missing:
+        text = envs(group)
+        others = [way for way in info.credentials if way.settings != group]
+        if any(way.settings == group for way in info.credentials) and others:
+            text += "".join(f" (or {envs(way.settings)})" for way in others)
+        parts.append(text)
+    return "; ".join(parts)
 
 
 def provider_settings(
-    provider: str, args: argparse.Namespace, environ: Mapping[str, str]
+    provider: str,
+    args: argparse.Namespace,
+    environ: Mapping[str, str],
+    *,
+    profile: Profile | None = None,
 ) -> dict[str, str]:
-    """``connect`` keywords for ``provider``; UsageError naming what is missing."""
-    values = {setting.env: _value(setting, args, environ) for setting in SETTINGS[provider]}
-    missing = [
-        " and ".join(names)
-        for names in _REQUIRED.get(provider, ())
-        if not all(values[name] for name in names)
-    ]
-    credentials = _CREDENTIALS.get(provider)
-    if credentials and not any(all(values[name] for name in names) for names in credentials):
-        missing.append(" and ".join(credentials[0]) + " (or " + " and ".join(credentials[1]) + ")")
+    """``connect`` keywords for ``provider``: flags over the profile (when it is this
+    provider's) or else the environment; UsageError naming what is missing."""
+    info = describe(provider)
+    if profile is not None and profile.provider == provider:
+        values: dict[str, str] = dict(profile.settings)
+    else:
+        values = settings_from_environment(info, environ)
+    for setting in _shown(info):
+        flagged = _flagged(setting, args)
+        if flagged:
+            values[setting.keyword] = flagged
+    missing = info.missing(values)
     if missing:
+        where = f"profile {profile.name!r} lacks" if profile is not None else "set"
         raise UsageError(
-            f"{provider} is not configured: set {'; '.join(missing)} "
+            f"{provider} is not configured: {where} {_hint(info, missing)} "
             "(or pass the flags of the same name, see --help)"
         )
-    keyword = {setting.env: setting.keyword for setting in SETTINGS[provider]}
-    return {keyword[env]: value for env, value in values.items() if value}
+    return values
 
 
 def connect(provider: str, args: argparse.Namespace, settings: Mapping[str, Any]) -> Any:
@@ -187,19 +239,19 @@ def connect(provider: str, args: argparse.Namespace, settings: Mapping[str, Any]
 # and a secret that short protects nothing. Secrets are never formatted into messages anyway;
 # this is the second line of defence (vendor texts, URLs).
 _MIN_SECRET = 4
-_SECRET_SETTINGS = tuple(s for group in SETTINGS.values() for s in group if s.secret)
-_URL_SETTINGS = tuple(
-    s for group in SETTINGS.values() for s in group if s.keyword in ("base_url", "token_url")
-)
 
 
 def secrets_in(argv: Sequence[str], environ: Mapping[str, str]) -> list[str]:
     """Every secret the user gave, in flags or environment variables (read before parsing, so
-    even an argument error cannot echo one)."""
-    found = [environ.get(setting.env, "") for setting in _SECRET_SETTINGS]
-    flags = {setting.flag for setting in _SECRET_SETTINGS}
-    url_flags = {setting.flag for setting in _URL_SETTINGS}
-    urls = [environ.get(setting.env, "") for setting in _URL_SETTINGS]
+    even an argument error cannot echo one): the settings each provider says are secret, and
+    passwords inside URL settings."""
+    every = [s for group in cli_settings().values() for s in group]
+    secret_settings = [s for s in every if s.secret]
+    url_settings = [s for s in every if s.url]
+    found = [environ.get(setting.env, "") for setting in secret_settings]
+    flags = {setting.flag for setting in secret_settings}
+    url_flags = {setting.flag for setting in url_settings}
+    urls = [environ.get(setting.env, "") for setting in url_settings]
     for index, arg in enumerate(argv):
         name, equals, inline = arg.partition("=")
         value = inline if equals else (argv[index + 1] if index + 1 < len(argv) else "")
@@ -214,6 +266,19 @@ def secrets_in(argv: Sequence[str], environ: Mapping[str, str]) -> list[str]:
             continue
         if password:
             found.append(password)
+    return [secret for secret in found if secret]
+
+
+def profile_secrets(profile: Profile) -> list[str]:
+    """The secret values of a profile (to blank out of messages), URL passwords included."""
+    info = describe(profile.provider)
+    found = [profile.settings.get(s.name, "") for s in info.settings if s.secret]
+    for s in info.settings:
+        if s.url and profile.settings.get(s.name):
+            try:
+                found.append(urlsplit(profile.settings[s.name]).password or "")
+            except ValueError:
+                continue
     return [secret for secret in found if secret]
 
 

@@ -1,8 +1,8 @@
 """``telephony demo``: the whole product in a few seconds, with no vendor account.
 
 Starts the sandbox in-process on a free port, places calls to its outcome test numbers on
-both providers, waits for them to end, lists both accounts page by page, and prints one table
-of every call (merged by creation time) and per-provider figures.
+every provider it serves, waits for them to end, lists each account page by page, and prints
+one table of every call (merged by creation time) and per-provider figures.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from telephony._models import Call, CallStatus, NewCall
 from telephony.cli._context import Context
 from telephony.cli._exit import CliError, ExitCode
 from telephony.cli._output import write_calls, write_status_counts
+from telephony.cli._sandbox import sandbox_providers
 from telephony.report import creation_order, format_table, merge, summarize
 
 __all__ = ["OUTCOME_NUMBERS", "demo"]
@@ -36,7 +37,6 @@ _HANG_UP_WHEN_ANSWERED = "+15550100007"
 _CALLER = "+15557654321"
 _ANSWER_URL = "https://app.example/voice/answer"
 _RING_TIMEOUT = 20.0
-_PROVIDERS = ("bandwidth", "restcomm")
 
 
 class DemoError(CliError):
@@ -112,15 +112,16 @@ def demo(args: argparse.Namespace, ctx: Context) -> int:
             f"sandbox running on {sandbox.url} ({args.seed_calls} seeded calls per account, "
             f"time x{args.speed:g})\n\n"
         )
-        settings: dict[str, dict[str, Any]] = {name: sandbox.settings(name) for name in _PROVIDERS}
-        clients = {name: telephony.connect(name, **settings[name]) for name in _PROVIDERS}
+        names = sandbox_providers(sandbox)
+        settings: dict[str, dict[str, Any]] = {name: sandbox.settings(name) for name in names}
+        clients = {name: telephony.connect(name, **settings[name]) for name in names}
         try:
             out.write("placing calls:\n")
             placed = [call for client in clients.values() for call in _place_calls(client, out)]
             out.flush()
             _wait_for_ends(clients, placed, deadline=time.monotonic() + args.wait)
             out.write("  every placed call has ended\n\n")
-            out.write("listing both accounts, page by page:\n")
+            out.write("listing each account, page by page:\n")
             listed = [_list_paged(client, args.page_size, out) for client in clients.values()]
         finally:
             for client in clients.values():

@@ -74,19 +74,30 @@ _FLAG_NAMES = {
     "method": "--method",
     "bxml": "BXML",
     "group_by": "--group-by",
-    "application_id": "--bandwidth-application-id / BANDWIDTH_APPLICATION_ID",
-    "account_id": "--bandwidth-account-id / BANDWIDTH_ACCOUNT_ID",
-    "account_sid": "--restcomm-account-sid / RESTCOMM_ACCOUNT_SID",
-    "auth_token": "RESTCOMM_AUTH_TOKEN",
-    "base_url": "the base URL",
+    "profile": "--profile",
 }
+
+
+def _setting_names(field: str) -> str | None:
+    """A provider setting as the command line spells it (``--x-account-id / X_ACCOUNT_ID``),
+    from the providers' descriptions; a secret shows its environment variable only."""
+    from telephony._registry import describe, providers
+
+    spelled = []
+    for name in providers():
+        for setting in describe(name).settings:
+            if setting.name == field:
+                flag = "--" + setting.env.lower().replace("_", "-")
+                spelled.append(setting.env if setting.secret else f"{flag} / {setting.env}")
+    return " or ".join(spelled) or None
 
 
 def _validation_message(exc: ValidationError) -> str:
     text = str(exc)
     field = exc.field
     if field and text.startswith(f"{field}: "):
-        return f"invalid {_FLAG_NAMES.get(field, field)}: {text[len(field) + 2 :]}"
+        shown = _FLAG_NAMES.get(field) or _setting_names(field) or field
+        return f"invalid {shown}: {text[len(field) + 2 :]}"
     return f"invalid input: {text}"
 
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 from typing import Any, NoReturn
 
 import telephony
 from telephony._models import CallStatus
+from telephony._registry import describe, providers
 from telephony.cli import _calls, _demo, _report, _sandbox
-from telephony.cli._config import PROVIDER_ENV, PROVIDERS, add_connection_arguments
+from telephony.cli._config import (
+    PROFILE_ENV,
+    PROVIDER_ENV,
+    add_connection_arguments,
+    add_profile_argument,
+    cli_settings,
+)
 from telephony.cli._dates import parse_since, parse_until
 from telephony.cli._exit import ExitCode, UsageError
 from telephony.cli._output import CALL_FORMATS, REPORT_FORMATS
@@ -16,13 +24,7 @@ from telephony.cli._types import positive_float, positive_int, whole
 
 __all__ = ["build_parser"]
 
-_EPILOG = f"""\
-Configuration comes from flags or environment variables of the same name (flags win):
-  {PROVIDER_ENV}  provider of `calls` ({", ".join(PROVIDERS)}); a comma-separated list
-                      for `report`
-  BANDWIDTH_ACCOUNT_ID, BANDWIDTH_USERNAME, BANDWIDTH_PASSWORD (or BANDWIDTH_CLIENT_ID,
-  BANDWIDTH_CLIENT_SECRET), BANDWIDTH_APPLICATION_ID, BANDWIDTH_BASE_URL, BANDWIDTH_TOKEN_URL
-  RESTCOMM_BASE_URL, RESTCOMM_ACCOUNT_SID, RESTCOMM_AUTH_TOKEN
+_EPILOG_END = """\
 Secrets are never printed. Exit codes:
   0 ok, 1 other failure, 2 bad arguments or configuration, 3 credentials refused,
   4 no such call, 5 call cannot be changed now, 6 rate limited, 7 provider failure,
@@ -30,6 +32,21 @@ Secrets are never printed. Exit codes:
   130 interrupted, 141 output closed early
 Try it with no account: telephony demo
 """
+
+
+def _epilog() -> str:
+    """The configuration part of ``--help``, from the installed providers' descriptions."""
+    lines = [
+        "Configuration comes from flags or environment variables of the same name (flags win),",
+        f"or from a profile (--profile NAME or {PROFILE_ENV}; see the CLI guide):",
+        f"  {PROVIDER_ENV}  provider of `calls` ({', '.join(providers())}); a",
+        "                      comma-separated list for `report`",
+    ]
+    for provider, settings in cli_settings().items():
+        if settings:
+            text = f"{provider}: " + ", ".join(s.env for s in settings)
+            lines.extend(textwrap.wrap(text, 92, initial_indent="  ", subsequent_indent="    "))
+    return "\n".join(lines) + "\n" + _EPILOG_END
 
 
 class CliParser(argparse.ArgumentParser):
@@ -80,6 +97,8 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
         "calls", help="create, get, list, hang up or redirect calls", allow_abbrev=False
     )
     actions = calls.add_subparsers(dest="action", metavar="ACTION", required=True)
+    known = providers()
+    with_bxml = [name for name in known if describe(name).capabilities.replace_bxml]
 
     def action(
         name: str, help_text: str, handler: Any, positionals: str = ""
@@ -96,9 +115,9 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "-p",
             "--provider",
-            choices=PROVIDERS,
+            choices=known,
             metavar="PROVIDER",
-            help=f"{' or '.join(PROVIDERS)} (env {PROVIDER_ENV})",
+            help=f"{', '.join(known)} (env {PROVIDER_ENV})",
         )
         parser.set_defaults(handler=handler)
         return parser
@@ -171,7 +190,10 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
     redirect.add_argument("--method", choices=("GET", "POST"), default="POST")
 
     replace = action(
-        "replace-bxml", "Bandwidth: replace a call's BXML", _calls.replace_bxml, " CALL_ID FILE"
+        "replace-bxml",
+        f"replace a call's BXML ({', '.join(with_bxml) or 'no installed provider'})",
+        _calls.replace_bxml,
+        " CALL_ID FILE",
     )
     replace.add_argument("call_id", metavar="CALL_ID")
     replace.add_argument("source", metavar="FILE", help="BXML document file, or - for stdin")
@@ -261,7 +283,7 @@ def _add_sandbox(commands: Any) -> None:
 def _add_demo(commands: Any) -> None:
     demo = commands.add_parser(
         "demo",
-        help="place, watch and list calls on both providers of an in-process sandbox",
+        help="place, watch and list calls on every provider of an in-process sandbox",
         allow_abbrev=False,
     )
     demo.add_argument(
@@ -299,11 +321,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = CliParser(
         prog="telephony",
         description="One command line for telephony providers' calls.",
-        epilog=_EPILOG,
+        epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"telephony {telephony.__version__}")
+    add_profile_argument(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     connection = _connection_parent()
     _add_calls(commands, connection)

@@ -7,11 +7,13 @@ import contextlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from telephony.cli._config import PROVIDERS, connect, provider_settings, providers_from
+from telephony._registry import describe
+from telephony.cli._config import connect, profile_from, provider_settings, providers_from
 from telephony.cli._context import Context
 from telephony.cli._exit import ExitCode
 from telephony.cli._output import write_report
 from telephony.cli._progress import Progress, is_terminal
+from telephony.cli._sandbox import sandbox_providers
 from telephony.report import Report, merge
 
 __all__ = ["group_by_names", "report"]
@@ -32,22 +34,21 @@ def _sources(args: argparse.Namespace, ctx: Context) -> Iterator[Mapping[str, di
     """The ``connect`` settings of each provider to report on (an in-process sandbox's two
     accounts with ``--sandbox``)."""
     if not args.sandbox:
-        names = providers_from(args.provider, ctx.environ, several=True)
+        profile = profile_from(args, ctx.environ, ctx.redact)
+        names = providers_from(args.provider, ctx.environ, several=True, profile=profile)
         # Every provider is checked before the first request is sent.
-        yield {name: provider_settings(name, args, ctx.environ) for name in names}
+        yield {name: provider_settings(name, args, ctx.environ, profile=profile) for name in names}
         return
     from telephony.sandbox import Sandbox
 
-    names = providers_from(args.provider, {}, several=True) if args.provider else list(PROVIDERS)
     with Sandbox(seed_calls=args.seed_calls, seed=args.seed, speed=60.0, port=0) as sandbox:
+        served = sandbox_providers(sandbox)
+        names = providers_from(args.provider, {}, several=True) if args.provider else served
         found: dict[str, dict[str, Any]] = {name: sandbox.settings(name) for name in names}
-        for settings in found.values():
-            ctx.redact.add(*(str(value) for key, value in settings.items() if _secret(key)))
+        for name, settings in found.items():
+            secret = {s.name for s in describe(name).secrets}
+            ctx.redact.add(*(str(value) for key, value in settings.items() if key in secret))
         yield found
-
-
-def _secret(keyword: str) -> bool:
-    return keyword in ("password", "client_secret", "auth_token")
 
 
 def report(args: argparse.Namespace, ctx: Context) -> int:

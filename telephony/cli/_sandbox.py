@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
+from telephony._registry import providers
 from telephony.cli._context import Context
 from telephony.cli._exit import CliError, ExitCode, UsageError
 
-__all__ = ["sandbox"]
+__all__ = ["sandbox", "sandbox_providers"]
+
+
+def sandbox_providers(running: Any) -> list[str]:
+    """The installed providers a running sandbox has a side for: those it gives settings for
+    (it refuses the others with ValueError)."""
+    served = []
+    for name in providers():
+        try:
+            running.settings(name)
+        except ValueError:
+            continue
+        served.append(name)
+    return served
 
 
 def sandbox(args: argparse.Namespace, ctx: Context) -> int:

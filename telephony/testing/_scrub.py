@@ -3,10 +3,11 @@
 Three kinds of rewriting, applied to every request and response the recorder keeps (and to
 live requests on replay, so they match what was stored):
 
-- structural: the account id in the request path (``/accounts/{id}/calls``,
-  ``/Accounts/{sid}/Calls``), id fields in JSON (``accountId``, ``applicationId``) and XML
-  (``<AccountSid>``), password fields in JSON and forms, OAuth2 tokens and client secrets,
-  and the ``Authorization`` / cookie headers (dropped);
+- structural: what every recording scrubs (the ``Authorization`` / cookie headers, dropped;
+  OAuth2 tokens and client secrets in JSON, forms and queries) and what each provider's
+  description (``ProviderInfo.recording``) adds: account ids in request paths
+  (``/accounts/{id}/calls``), id and password fields in JSON, form and XML bodies, custom
+  credential headers;
 - learned: every value found by a structural rule (and every credential handed to
   ``learn``) is replaced wherever else it appears: in URLs, ``Link`` / ``Location`` headers,
   ``callUrl`` / ``Uri`` fields, error texts;
@@ -24,21 +25,25 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import attrs
+
+from telephony._provider import ProviderInfo
+
 __all__ = [
     "ACCESS_TOKEN",
     "CREDENTIAL_HEADERS",
     "REDACTED",
+    "USERNAME",
+    "Rules",
     "Scrubber",
+    "default_rules",
 ]
 
 REDACTED = "REDACTED"
 ACCESS_TOKEN = "ACCESS_TOKEN"  # noqa: S105 - the placeholder, not a token
 USERNAME = "USERNAME"
-BANDWIDTH_ACCOUNT = "ACCOUNT_ID"
-BANDWIDTH_APPLICATION = "APPLICATION_ID"
-RESTCOMM_ACCOUNT = "ACCOUNT_SID"
 
-# Dropped from requests and responses alike.
+# Dropped from requests and responses alike, whatever the provider.
 CREDENTIAL_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
 )
@@ -48,44 +53,83 @@ _VOLATILE_HEADERS = frozenset({"date", "connection", "keep-alive"})
 # unrelated text. (Structural rules still rewrite such values where they stand.)
 MIN_LEARNED_LENGTH = 4
 
-_ID_CHARS = r"[^/?#\s\"'<>&;,]+"
-# Account ids in request paths: Bandwidth's lower-case and Restcomm's capitalised segments.
-_PATH_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"(/accounts/)({_ID_CHARS})(?=/calls(?:[/?#]|$))"), BANDWIDTH_ACCOUNT),
-    (re.compile(rf"(/Accounts/)({_ID_CHARS})(?=/Calls(?:[/.?#]|$))"), RESTCOMM_ACCOUNT),
-)
-# JSON string fields (Bandwidth bodies, OAuth2 answers), by key, with their placeholder.
+# What every recording scrubs: OAuth2 (RFC 6749) tokens and client credentials.
 _JSON_FIELDS = {
-    "accountId": BANDWIDTH_ACCOUNT,
-    "applicationId": BANDWIDTH_APPLICATION,
-    "password": REDACTED,
-    "fallbackPassword": REDACTED,
     "access_token": ACCESS_TOKEN,
     "refresh_token": REDACTED,
     "id_token": REDACTED,
     "client_secret": REDACTED,
 }
-_JSON_FIELD = re.compile(
-    r'"(' + "|".join(map(re.escape, _JSON_FIELDS)) + r')"(\s*:\s*)"((?:[^"\\]|\\.)*)"'
-)
-# Form fields (Restcomm posts, OAuth2 token requests).
 _FORM_FIELDS = {
-    "Password": REDACTED,
-    "AuthToken": REDACTED,
     "client_secret": REDACTED,
     "client_assertion": REDACTED,
     "refresh_token": REDACTED,
     "password": REDACTED,
 }
+_QUERY_FIELDS = {"access_token": ACCESS_TOKEN, "token": REDACTED, "password": REDACTED}
 # A body that looks like a form although no Content-Type says so.
 _FORM = re.compile(r"[\w.%~-]+=[^&=]*(?:&[\w.%~-]+=[^&=]*)*")
-# XML elements (Restcomm answers).
-_XML_FIELDS = {"AccountSid": RESTCOMM_ACCOUNT, "AuthToken": REDACTED, "Password": REDACTED}
-_XML_FIELD = re.compile(
-    r"<(" + "|".join(_XML_FIELDS) + r")>([^<]*)</\1>",
-)
-# Query parameters that carry credentials.
-_QUERY_FIELDS = {"access_token": ACCESS_TOKEN, "token": REDACTED, "password": REDACTED}
+
+
+def _json_pattern(keys: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r'"(' + "|".join(map(re.escape, keys)) + r')"(\s*:\s*)"((?:[^"\\]|\\.)*)"')
+
+
+def _xml_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    names = list(names)
+    if not names:
+        return None
+    return re.compile(r"<(" + "|".join(map(re.escape, names)) + r")>([^<]*)</\1>")
+
+
+@attrs.frozen
+class Rules:
+    """The structural rules of a recording: what every recording scrubs plus what the
+    providers' descriptions add (``rules_for``)."""
+
+    headers: frozenset[str]
+    path: tuple[tuple[re.Pattern[str], str], ...]
+    json_fields: Mapping[str, str]
+    form_fields: Mapping[str, str]
+    xml_fields: Mapping[str, str]
+    query_fields: Mapping[str, str]
+    json_pattern: re.Pattern[str]
+    xml_pattern: re.Pattern[str] | None
+
+    @classmethod
+    def for_providers(cls, infos: Iterable[ProviderInfo]) -> Rules:
+        headers = set(CREDENTIAL_HEADERS)
+        path: list[tuple[re.Pattern[str], str]] = []
+        json_fields, form_fields = dict(_JSON_FIELDS), dict(_FORM_FIELDS)
+        xml_fields: dict[str, str] = {}
+        query_fields = dict(_QUERY_FIELDS)
+        for info in infos:
+            recording = info.recording
+            headers.update(name.lower() for name in recording.headers)
+            path.extend(
+                (segment.pattern(), segment.placeholder) for segment in recording.path_segments
+            )
+            json_fields.update(recording.json_fields)
+            form_fields.update(recording.form_fields)
+            xml_fields.update(recording.xml_fields)
+            query_fields.update(recording.query_fields)
+        return cls(
+            headers=frozenset(headers),
+            path=tuple(path),
+            json_fields=json_fields,
+            form_fields=form_fields,
+            xml_fields=xml_fields,
+            query_fields=query_fields,
+            json_pattern=_json_pattern(json_fields),
+            xml_pattern=_xml_pattern(xml_fields),
+        )
+
+
+def default_rules() -> Rules:
+    """The rules for every installed provider (``telephony.providers()``)."""
+    from telephony._registry import describe_all
+
+    return Rules.for_providers(describe_all().values())
 
 
 def _bounded(value: str) -> re.Pattern[str]:
@@ -107,7 +151,9 @@ class Scrubber:
         *,
         rebase: Mapping[str, str] | None = None,
         replace: Mapping[str, str] | None = None,
+        rules: Rules | None = None,
     ) -> None:
+        self.rules = rules if rules is not None else default_rules()
         self._bases: dict[str, str] = {}
         self._values: dict[str, str] = {}
         self._value_patterns: list[tuple[re.Pattern[str], str]] = []
@@ -164,11 +210,11 @@ class Scrubber:
                 break
         parts = urlsplit(url)
         path = parts.path
-        for pattern, placeholder in _PATH_RULES:
+        for pattern, placeholder in self.rules.path:
             for found in pattern.finditer(path):
                 self.learn(found.group(2), placeholder)
             path = pattern.sub(rf"\g<1>{placeholder}", path)
-        query = self._fields(parts.query, _QUERY_FIELDS) if parts.query else ""
+        query = self._fields(parts.query, self.rules.query_fields) if parts.query else ""
         netloc = parts.netloc.rpartition("@")[2]
         return self.text(urlunsplit((parts.scheme, netloc, path, query, parts.fragment)))
 
@@ -194,9 +240,11 @@ class Scrubber:
     def header_value(self, name: str, value: str) -> str | None:
         """The stored value of a header, or None to drop it."""
         lower = name.lower()
-        if lower in CREDENTIAL_HEADERS:
+        if lower in self.rules.headers:
             if lower in ("authorization", "proxy-authorization"):
                 self.learn_authorization(value)
+            elif lower not in ("cookie", "set-cookie"):
+                self.learn(value.strip(), REDACTED)  # a provider's credential header
             return None
         return self.text(value)
 
@@ -226,11 +274,12 @@ class Scrubber:
     def body_text(self, text: str, content_type: str) -> str:
         kind = content_type.split(";")[0].strip().lower()
         if "json" in kind or text.lstrip().startswith(("{", "[")):
-            text = _JSON_FIELD.sub(self._json_field, text)
+            text = self.rules.json_pattern.sub(self._json_field, text)
         if kind == "application/x-www-form-urlencoded" or (not kind and _FORM.fullmatch(text)):
-            text = self._fields(text, _FORM_FIELDS)
-        if "xml" in kind or text.lstrip().startswith("<"):
-            text = _XML_FIELD.sub(self._xml_field, text)
+            text = self._fields(text, self.rules.form_fields)
+        xml = self.rules.xml_pattern
+        if xml is not None and ("xml" in kind or text.lstrip().startswith("<")):
+            text = xml.sub(self._xml_field, text)
         return self.text(text)
 
     def _json_field(self, found: re.Match[str]) -> str:
@@ -239,7 +288,7 @@ class Scrubber:
             value = json.loads(f'"{raw}"')
         except ValueError:
             value = raw
-        placeholder = _JSON_FIELDS[key]
+        placeholder = self.rules.json_fields[key]
         if value in ("", "*****"):  # empty or already masked by the vendor
             return found.group(0)
         self.learn(value, placeholder)
@@ -249,7 +298,7 @@ class Scrubber:
         name, value = found.group(1), found.group(2)
         if not value.strip():
             return found.group(0)
-        placeholder = _XML_FIELDS[name]
+        placeholder = self.rules.xml_fields[name]
         self.learn(value.strip(), placeholder)
         return f"<{name}>{placeholder}</{name}>"
 

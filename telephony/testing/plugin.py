@@ -30,29 +30,24 @@ from collections.abc import Callable, Iterator, Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
 
 import telephony
 from telephony._client import AsyncClient, Client
 from telephony._errors import ValidationError
+from telephony._provider import ProviderInfo
+from telephony._registry import describe, providers
+from telephony._settings import settings_from_environment
 from telephony.testing._network import network_blocked
-from telephony.testing._scrub import (
-    BANDWIDTH_ACCOUNT,
-    BANDWIDTH_APPLICATION,
-    REDACTED,
-    RESTCOMM_ACCOUNT,
-    USERNAME,
-    Scrubber,
-)
+from telephony.testing._scrub import REDACTED, Scrubber
 
 if TYPE_CHECKING:
     from telephony.testing._vcr import TelephonyVCR
 
 __all__ = [
-    "ENV_PREFIX",
     "MARKER",
-    "REPLAY_OAUTH2_SETTINGS",
     "REPLAY_SETTINGS",
     "autoloaded",
     "pytest_addoption",
@@ -70,42 +65,30 @@ __all__ = [
 
 MARKER = "telephony_cassette"
 ENTRY_POINT = "telephony"
-ENV_PREFIX = ""  # the same names the CLI reads: BANDWIDTH_ACCOUNT_ID, RESTCOMM_AUTH_TOKEN...
 RECORD_CHOICES = ("none", "new", "all")
 
-# The settings cassettes are stored with: a replaying client made with them sends exactly
-# the requests that were recorded (account ids and hosts as placeholders). Credentials are
-# never compared (the Authorization header is not stored), so any value works for them.
-REPLAY_SETTINGS: Mapping[str, Mapping[str, str]] = {
-    "bandwidth": {
-        "base_url": "https://voice.bandwidth.com/api/v2",
-        "account_id": BANDWIDTH_ACCOUNT,
-        "application_id": BANDWIDTH_APPLICATION,
-        "username": USERNAME,
-        "password": "PASSWORD",
-    },
-    "restcomm": {
-        "base_url": "https://restcomm.example/restcomm",
-        "account_sid": RESTCOMM_ACCOUNT,
-        "auth_token": "AUTH_TOKEN",
-    },
-}
-# ``telephony_client(provider, oauth2=True)`` on replay: these instead of username/password.
-REPLAY_OAUTH2_SETTINGS: Mapping[str, Mapping[str, str]] = {
-    "bandwidth": {"client_id": "CLIENT_ID", "client_secret": "CLIENT_SECRET"},
-}
-# Where a live token URL is stored (Bandwidth's own, so replays with defaults match).
-_REPLAY_TOKEN_URLS = {"bandwidth": "https://api.bandwidth.com/api/v1/oauth2/token"}
-# What each recorded setting becomes in the cassette.
-_SETTING_PLACEHOLDERS = {
-    "account_id": BANDWIDTH_ACCOUNT,
-    "application_id": BANDWIDTH_APPLICATION,
-    "account_sid": RESTCOMM_ACCOUNT,
-    "username": USERNAME,
-    "client_id": "CLIENT_ID",
-}
-_SECRET_WORDS = ("password", "secret", "token", "key")
+
+class _ReplaySettings(Mapping[str, Mapping[str, str]]):
+    """Each installed provider's replay settings, from its description: the settings
+    cassettes are stored with, so a replaying client made with them sends exactly the requests
+    that were recorded (account ids and hosts as placeholders). Credentials are never compared
+    (the Authorization header is not stored), so any value works for them."""
+
+    def __getitem__(self, provider: str) -> Mapping[str, str]:
+        if provider not in providers():
+            raise KeyError(provider)
+        return describe(provider).replay_settings()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(providers())
+
+    def __len__(self) -> int:
+        return len(providers())
+
+
+REPLAY_SETTINGS: Mapping[str, Mapping[str, str]] = _ReplaySettings()
 _CLIENT_OPTIONS = frozenset({"transport", "timeout", "max_retries", "backoff", "max_retry_wait"})
+_SECRET_WORDS = ("password", "secret", "token", "key")
 
 
 def autoloaded() -> bool:
@@ -266,22 +249,16 @@ class _TestFailedError(Exception):
     """Stands for a failed test's exception when the cassette is left."""
 
 
+def _describe(provider: str) -> ProviderInfo:
+    try:
+        return describe(provider)
+    except ValidationError as exc:
+        pytest.fail(f"telephony_client: {exc}", pytrace=False)
+
+
 def _environment_settings(provider: str) -> dict[str, Any]:
-    # Only the adapter's own settings: an unrelated BANDWIDTH_* variable is not one.
-    import inspect
-
-    from telephony._registry import adapter_class
-
-    known = inspect.signature(adapter_class(provider).__init__).parameters
-    prefix = f"{ENV_PREFIX}{provider.upper()}_"
-    return {
-        name: value
-        for key, value in os.environ.items()
-        if key.startswith(prefix)
-        and value
-        and (name := key[len(prefix) :].lower()) in known
-        and name != "self"
-    }
+    # The provider's own settings only, under the names the command line reads.
+    return settings_from_environment(_describe(provider), os.environ)
 
 
 @pytest.fixture
@@ -293,60 +270,81 @@ def telephony_record_settings() -> Callable[[str], dict[str, Any]]:
     return _environment_settings
 
 
-def _teach(scrubber: Scrubber, provider: str, settings: Mapping[str, Any]) -> None:
-    """Tell the scrubber what the live settings look like in the cassette."""
-    replay = REPLAY_SETTINGS.get(provider, {})
-    base_url = settings.get("base_url")
-    if isinstance(base_url, str) and "base_url" in replay:
-        scrubber.rebase(base_url, replay["base_url"])
-    token_url = settings.get("token_url")
-    if isinstance(token_url, str) and provider in _REPLAY_TOKEN_URLS:
-        scrubber.rebase(token_url, _REPLAY_TOKEN_URLS[provider])
+def _teach(scrubber: Scrubber, info: ProviderInfo, settings: Mapping[str, Any]) -> None:
+    """Tell the scrubber what the live settings look like in the cassette, as the provider
+    describes them: URLs rebased onto their placeholder, secrets redacted, ids replaced."""
+    described = {s.name: s for s in info.settings}
     for key, value in settings.items():
-        if key in _SETTING_PLACEHOLDERS:
-            scrubber.learn(value, _SETTING_PLACEHOLDERS[key])
-        elif any(word in key for word in _SECRET_WORDS) and not key.endswith("_url"):
+        if not isinstance(value, str) or not value:
+            continue
+        setting = described.get(key)
+        if setting is None:
+            if any(word in key for word in _SECRET_WORDS) and not key.endswith("_url"):
+                scrubber.learn(value, REDACTED)
+        elif setting.url:
+            if setting.placeholder:
+                scrubber.rebase(value, setting.placeholder)
+            try:
+                password = urlsplit(value).password
+            except ValueError:
+                password = None
+            if password:
+                scrubber.learn(password, REDACTED)
+        elif setting.secret:
             scrubber.learn(value, REDACTED)
+        elif setting.placeholder:
+            scrubber.learn(value, setting.placeholder)
+
+
+def _credentials(info: ProviderInfo, chosen: str | None, given: Mapping[str, Any]) -> set[str]:
+    """The settings of the credential sets not in use (``chosen``, else the one ``given``
+    holds), to leave out of the defaults."""
+    way = None
+    if chosen is not None:
+        try:
+            way = info.credentials_named(chosen)
+        except KeyError as exc:
+            pytest.fail(f"telephony_client: {exc.args[0]}", pytrace=False)
+    else:
+        way = next((w for w in info.credentials if any(n in given for n in w.settings)), None)
+    if way is None:
+        return set()
+    others = {n for w in info.credentials if w is not way for n in (*w.settings, *w.optional)}
+    return others - {*way.settings, *way.optional}
 
 
 def _settings(
     provider: str,
     given: Mapping[str, Any],
     *,
-    oauth2: bool,
+    credentials: str | None,
     mode: str,
     record_settings: Callable[[str], Mapping[str, Any]],
     scrubber: Scrubber,
 ) -> dict[str, Any]:
-    if mode == "none":
-        base = dict(REPLAY_SETTINGS.get(provider, {}))
-        if oauth2:
-            if provider not in REPLAY_OAUTH2_SETTINGS:
-                pytest.fail(f"telephony_client: {provider!r} has no OAuth2 settings", pytrace=False)
-            base.update(REPLAY_OAUTH2_SETTINGS[provider])
-    else:
-        base = dict(record_settings(provider))
-        if oauth2 and "client_id" not in base:
-            pytest.fail(
-                f"recording {provider!r} with oauth2=True needs client_id and client_secret "
-                f"({ENV_PREFIX}{provider.upper()}_CLIENT_ID, ..._CLIENT_SECRET)",
-                pytrace=False,
-            )
-    if oauth2 or "client_id" in given or "client_secret" in given:
-        base.pop("username", None)  # OAuth2 instead of Basic
-        base.pop("password", None)
+    info = _describe(provider)
+    replaying = mode == "none"
+    base = dict(info.replay_settings() if replaying else record_settings(provider))
+    for name in _credentials(info, credentials, given):
+        base.pop(name, None)
+    if mode == "none" and credentials is not None:
+        base.update(info.replay_settings(credentials))
     settings = {**base, **given}
     settings.setdefault("max_retries", 0)
     if mode != "none":
-        if not base:
+        missing = info.missing(settings)
+        if credentials is not None:
+            way = info.credentials_named(credentials)
+            if way is not None and not all(settings.get(n) for n in way.settings):
+                missing.append(way.settings)
+        if missing:
+            names = "; ".join(" and ".join(info.setting(n).env for n in group) for group in missing)
             pytest.fail(
-                f"recording {provider!r} needs its settings: set {ENV_PREFIX}"
-                f"{provider.upper()}_<SETTING> environment variables (e.g. "
-                f"{ENV_PREFIX}{provider.upper()}_ACCOUNT_ID) or override the "
+                f"recording {provider!r} needs its settings: set {names} or override the "
                 "telephony_record_settings fixture",
                 pytrace=False,
             )
-        _teach(scrubber, provider, settings)
+        _teach(scrubber, info, settings)
     return settings
 
 
@@ -368,18 +366,21 @@ def telephony_client(
     telephony_vcr: TelephonyVCR,
     telephony_record_mode: str,
 ) -> Iterator[Callable[..., Client]]:
-    """``telephony_client(provider, *, oauth2=False, **settings)``: a ``Client`` that
-    replays (or records) the test's cassette; ``oauth2=True`` authenticates with OAuth2
-    client credentials (Bandwidth) instead of Basic. Closed after the test.
+    """``telephony_client(provider, *, credentials=None, oauth2=False, **settings)``: a
+    ``Client`` that replays (or records) the test's cassette. ``credentials`` names one of the
+    provider's credential sets (its ``ProviderInfo.credentials``; default the first);
+    ``oauth2=True`` is ``credentials="oauth2"``. Closed after the test.
     (``telephony_record_settings`` is set up before the cassette is in use, so whatever it
     starts is not recorded.)"""
     made: list[Client] = []
 
-    def make(provider: str, /, *, oauth2: bool = False, **settings: Any) -> Client:
+    def make(
+        provider: str, /, *, credentials: str | None = None, oauth2: bool = False, **settings: Any
+    ) -> Client:
         merged = _settings(
             provider,
             settings,
-            oauth2=oauth2,
+            credentials="oauth2" if oauth2 else credentials,
             mode=telephony_record_mode,
             record_settings=telephony_record_settings,
             scrubber=telephony_vcr.scrubber,
@@ -403,11 +404,13 @@ def telephony_async_client(
     """``telephony_async_client(provider, **settings)``: an ``AsyncClient`` that replays
     (or records) the test's cassette; use it as ``async with``."""
 
-    def make(provider: str, /, *, oauth2: bool = False, **settings: Any) -> AsyncClient:
+    def make(
+        provider: str, /, *, credentials: str | None = None, oauth2: bool = False, **settings: Any
+    ) -> AsyncClient:
         merged = _settings(
             provider,
             settings,
-            oauth2=oauth2,
+            credentials="oauth2" if oauth2 else credentials,
             mode=telephony_record_mode,
             record_settings=telephony_record_settings,
             scrubber=telephony_vcr.scrubber,

@@ -17,7 +17,7 @@ def test_demo(run: Any, clean_env: Any) -> None:
     out = result.out
     for heading in (
         "placing calls:",
-        "listing both accounts, page by page:",
+        "listing each account, page by page:",
         "all calls, merged by creation time:",
         "figures per provider:",
         "calls per status:",
