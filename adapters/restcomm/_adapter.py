@@ -9,13 +9,16 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Callable
 from datetime import UTC, timedelta
 from typing import Any, ClassVar
 
+import attrs
 import httpx
 
 from telephony.adapters.restcomm._normalize import PROVIDER, call_from_record
 from telephony.adapters.restcomm._options import RestcommCallUpdate, RestcommOptions
+from telephony.adapters.restcomm._paging import Order, arrange
 from telephony.adapters.restcomm._provider import MAX_PAGE_SIZE, RESTCOMM
 from telephony.adapters.restcomm._wire import CreateCallForm, ModifyCallForm, make_converter
 from telephony.adapters.restcomm._xml import (
@@ -28,7 +31,6 @@ from telephony.toolkit import (
     Adapter,
     Call,
     CallFilter,
-    CallStatus,
     Capabilities,
     ConflictError,
     Flow,
@@ -66,9 +68,11 @@ _ADDRESS = re.compile(r"\+[1-9][0-9]{1,14}|[0-9]{1,32}|client:[^\s:@/]+|sips?:[^
 # Ids go into the URL path: nothing that could change it (no '/', '?', '#', and no '.', which
 # would pick another format, as in ``CA....json``).
 _PATH_SAFE = re.compile(r"[A-Za-z0-9_-]{1,128}")
+# What the server's Sid constructor takes; anything else it answers with a 500.
+_CALL_SID = re.compile(r"(?:ID[A-Za-z0-9]{32}-)?CA[A-Za-z0-9]{32}")
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 _MESSAGE = re.compile(r"<Message>(.*?)</Message>", re.DOTALL)
 _XML_ACCEPT = {"Accept": "application/xml"}
-_NOT_ANSWERED_YET = frozenset({CallStatus.QUEUED, CallStatus.RINGING})
 # Restcomm sends most errors with an empty body; say what its status means there.
 _EMPTY_BODY_MESSAGE = {
     400: "the server refused the request (it gave no detail)",
@@ -102,8 +106,26 @@ def _check_address(value: str, field: str) -> None:
 
 
 def _check_sid(call_id: str) -> None:
-    if not isinstance(call_id, str) or not _PATH_SAFE.fullmatch(call_id):
-        raise ValidationError("must be a Restcomm call SID (CA... or ID...-CA...)", field="call_id")
+    if not isinstance(call_id, str) or not _CALL_SID.fullmatch(call_id):
+        raise ValidationError(
+            "must be a Restcomm call SID: CA + 32 letters or digits, or ID + 32 letters or "
+            "digits + -CA + 32 letters or digits",
+            field="call_id",
+        )
+
+
+def _number_filter(wanted: str | None) -> tuple[str | None, Callable[[str | None], bool]]:
+    """What to send for a ``to``/``from_`` filter, and the exact test on the stored value.
+
+    Restcomm stores numbers as dialed, with or without the ``+``: an E.164 filter is sent
+    without it (the server matches suffixes) and takes both forms; anything else (a SIP user,
+    ``client:NAME``, digits) matches as stored."""
+    if wanted is None:
+        return None, lambda value: True
+    if _E164.fullmatch(wanted):
+        bare = wanted[1:]
+        return bare, lambda value: value in (wanted, bare)
+    return wanted, lambda value: value == wanted
 
 
 def _check_page_size(page_size: object, field: str = "page_size") -> int:
@@ -276,16 +298,12 @@ class RestcommAdapter(Adapter):
         # The answer shows the call as it was before this change: it is deliberately not read.
 
     def hangup(self, call_id: str) -> Flow[None]:
-        """Cancel the call if it is not answered yet, hang it up if it is. Restcomm needs to be
-        told which (``Status=canceled`` / ``Status=completed``), so the call is read first. A
+        """End the call whatever its state: ``Status=completed``, which the server applies to
+        a queued, ringing or answered call alike (``canceled`` does nothing to a call answered
+        in the meantime, so reading the state first and choosing would race the answer). A
         call that is already over answers 410, a ConflictError."""
         _check_sid(call_id)
-        return self._hangup(call_id)
-
-    def _hangup(self, call_id: str) -> Flow[None]:
-        call = yield from self._get(call_id)
-        status = "canceled" if call.status in _NOT_ANSWERED_YET else "completed"
-        yield from self._modify(call_id, ModifyCallForm(status=status))
+        return self._modify(call_id, ModifyCallForm(status="completed"))
 
     def redirect(self, call_id: str, url: str, *, method: str = "POST") -> Flow[None]:
         """Fetch new RCML from ``url``. Restcomm unmutes a muted call on any change sent
@@ -323,10 +341,11 @@ class RestcommAdapter(Adapter):
         self, *, cursor: str | None, page_size: int | None, filters: CallFilter
     ) -> Flow[Page[Call]]:
         """Restcomm's page links drop the filters and its counts are wrong (see the package
-        README), so the cursor counts pages itself: page number, page size and filters."""
+        README), so the cursor counts pages itself: page number, page size, filters, and what
+        keeps the order and each call once (``_paging.Order``)."""
         if cursor is None:
             size = DEFAULT_PAGE_SIZE if page_size is None else _check_page_size(page_size)
-            return self._page(0, size, filters, PageTrail())
+            return self._page(0, size, filters, PageTrail(), Order())
         state = decode_cursor(PROVIDER, cursor)
         number = cursor_whole(state, "page", low=1, high=MAX_PAGE_NUMBER, default=0)
         size = cursor_whole(state, "size", low=1, high=MAX_PAGE_SIZE, default=0)
@@ -335,17 +354,23 @@ class RestcommAdapter(Adapter):
                 f"a cursor keeps the page size it was made with ({size})", field="page_size"
             )
         filter_state = state.get("f", {})
+        order_state = state.get("o", {})
+        if not isinstance(order_state, dict):
+            raise ValidationError("is not a Restcomm cursor", field="cursor")
         trail = PageTrail.from_json(state.get("r"))
-        return self._page(number, size, CallFilter.from_json(filter_state), trail)
+        order = Order.from_json(order_state)
+        return self._page(number, size, CallFilter.from_json(filter_state), trail, order)
 
     def _list_params(self, filters: CallFilter, number: int, size: int) -> dict[str, str]:
-        # The server narrows, the client decides (CallFilter.matches): To/From are suffix
-        # matches there, StartTime takes whole days in the server's own time zone.
+        # The server narrows, the client decides: To/From are suffix matches there, StartTime
+        # takes whole days in the server's own time zone.
         params: dict[str, str] = {}
-        if filters.to is not None:
-            params["To"] = filters.to
-        if filters.from_ is not None:
-            params["From"] = filters.from_
+        to, _ = _number_filter(filters.to)
+        from_, _ = _number_filter(filters.from_)
+        if to is not None:
+            params["To"] = to
+        if from_ is not None:
+            params["From"] = from_
         if filters.parent_id is not None:
             params["ParentCallSid"] = filters.parent_id
         if filters.started_after is not None:
@@ -355,28 +380,50 @@ class RestcommAdapter(Adapter):
         # Not sent: Status (stored in mixed case and matched case-sensitively, and one neutral
         # status is several raw values) and EndTime (it filters on the call's end, so it
         # would drop calls still in progress or that ended after the bound).
+        # Oldest first: current servers list newest first unless asked (older ones ignore it).
+        params["SortBy"] = "DateCreated:asc"
         params["Page"] = str(number)
         params["PageSize"] = str(size)
         return params
 
     def _page(
-        self, number: int, size: int, filters: CallFilter, trail: PageTrail
+        self, number: int, size: int, filters: CallFilter, trail: PageTrail, order: Order
     ) -> Flow[Page[Call]]:
         url = self._calls_url.copy_with(params=self._list_params(filters, number, size))
         limit = max(_CALL_BODY_BYTES, size * _RECORD_BYTES)
         response = yield _xml_request("GET", url, limit)
         if response.status_code == 400 and number > 0:
-            return Page(items=[])  # how the server says "past the last page"
-        records = self._page_records(_checked(response, 200))
-        calls = calls_read = [self._to_call(record, response) for record in records]
-        if not filters.is_empty:
-            calls = [call for call in calls if filters.matches(call)]
-        next_cursor = None
+            records: list[Any] = []  # how the server says "past the last page"
+        else:
+            records = self._page_records(_checked(response, 200))
+        read = [(self._to_call(record, response), record) for record in records]
         # The server's numpages/total/nextpageuri are wrong or lossy: a full page is the
         # only sign that another may follow.
-        if len(records) >= size:
+        full = len(records) >= size
+        calls, order = arrange(
+            order,
+            read,
+            to_call=lambda record: self._to_call(record, response),
+            last_page=not full,
+        )
+        if not filters.is_empty:
+            calls = [call for call in calls if _matches(filters, call)]
+        next_cursor = None
+        if full:
             # A server that ignores Page answers the same page for ever: that ends here.
-            trail = trail.after([call.id for call in calls_read], provider=PROVIDER)
+            trail = trail.after([call.id for call, _ in read], provider=PROVIDER)
             state = {"page": number + 1, "size": size, "f": filters.to_json(), "r": trail.to_json()}
+            if order_state := order.to_json():
+                state["o"] = order_state
             next_cursor = encode_cursor(PROVIDER, state)
         return Page(items=calls, next_cursor=next_cursor)
+
+
+def _matches(filters: CallFilter, call: Call) -> bool:
+    """``CallFilter.matches``, with Restcomm's numbers read as the same number with or
+    without the ``+``."""
+    _, to_matches = _number_filter(filters.to)
+    _, from_matches = _number_filter(filters.from_)
+    if not (to_matches(call.to) and from_matches(call.from_)):
+        return False
+    return attrs.evolve(filters, to=None, from_=None).matches(call)

@@ -11,13 +11,18 @@ Choices, where Restcomm does not say directly:
 - ``created_at`` is ``DateCreated``, ``updated_at`` ``DateUpdated``, ``started_at``
   ``StartTime``, ``ended_at`` ``EndTime``; both date formats (RFC 2822 and ISO 8601, any offset)
   become UTC.
-- ``duration`` is ``Duration`` (talk time, whole seconds) when the call was answered: status
-  COMPLETED, or any ``Duration`` above zero. Otherwise None: the server writes ``0`` for calls
-  that never connected (busy, no-answer, canceled, failed) and for calls not over yet.
-- ``answered_at``: Restcomm has no answer time. It is derived as ``EndTime - Duration`` when
-  ``Duration`` is above zero (to the second, as ``Duration`` is whole seconds), and never earlier
-  than ``StartTime``. With ``Duration`` 0 or missing it is None: a COMPLETED call still counts
-  as answered in reports.
+- Answered means the status says the call connected: IN_PROGRESS or COMPLETED. The server sets
+  ``StartTime`` when it creates a leg and moves it to the answer time when the far end answers,
+  and writes ``Duration`` = end - start when the leg completes. So for a connected call
+  ``answered_at`` is ``StartTime`` and ``duration`` is ``Duration`` (talk time; ``EndTime -
+  StartTime`` if only that is there); for canceled, busy, no-answer and failed calls both are
+  None whatever ``Duration`` says (it is ring time there, or missing).
+- A ``completed`` record with neither ``EndTime`` nor ``Duration`` is what a server restart
+  leaves of a call that was still queued, ringing or talking (Restcomm issues #2162, #2423):
+  the record cannot say whether it was answered, so its status is UNKNOWN (``vendor_status``
+  keeps ``completed``) and it counts in no ASR, as answered or as unanswered.
+- ``direction``: ``outbound-api`` with a ``ParentCallSid`` is a ``<Dial>`` leg, OUTBOUND_DIAL
+  (the server writes ``outbound-api`` on every leg it places).
 - ``price`` is ``Price`` as a Decimal with ``PriceUnit`` as ``currency``; no ``disconnect_cause``.
 """
 
@@ -52,6 +57,10 @@ _DIRECTION = {
     "outbound-dial": Direction.OUTBOUND_DIAL,
     "client-to-client": Direction.INBOUND,
 }
+
+
+# Statuses that say the far end answered: only these have an answer time and a talk time.
+_CONNECTED = frozenset({CallStatus.IN_PROGRESS, CallStatus.COMPLETED})
 
 
 def _fold(value: str) -> str:
@@ -130,21 +139,29 @@ def call_from_record(record: Mapping[str, Any]) -> Call:
     ended = _moment(get("EndTime"))
     seconds = _seconds(get("Duration"))
     duration = answered = None
-    if seconds is not None and (seconds > 0 or status is CallStatus.COMPLETED):
-        duration = timedelta(seconds=seconds)
-        if seconds > 0 and ended is not None:
-            answered = ended - duration
-            if started is not None and answered < started:
-                answered = started  # Duration is whole seconds; never before the start
+    if status in _CONNECTED:
+        if status is CallStatus.COMPLETED and seconds is None and ended is None:
+            status = CallStatus.UNKNOWN  # rewritten at a server restart: outcome unknown
+        else:
+            answered = started  # the server moves StartTime to the answer
+            if status is CallStatus.COMPLETED:
+                if seconds is not None:
+                    duration = timedelta(seconds=seconds)
+                elif ended is not None and started is not None and ended >= started:
+                    duration = ended - started
+    parent_id = _text(get("ParentCallSid"))
+    direction = direction_of(_text(get("Direction")))
+    if direction is Direction.OUTBOUND_API and parent_id:
+        direction = Direction.OUTBOUND_DIAL  # a <Dial> leg: the server writes outbound-api
     price = _price(get("Price"))
     return Call(
         provider=PROVIDER,
         id=sid,
         status=status,
         vendor_status=raw_status,
-        direction=direction_of(_text(get("Direction"))),
+        direction=direction,
         account_id=_text(get("AccountSid")),
-        parent_id=_text(get("ParentCallSid")),
+        parent_id=parent_id,
         from_=_text(get("From")),
         to=_text(get("To")),
         created_at=_moment(get("DateCreated")),

@@ -73,7 +73,7 @@ def report(args: argparse.Namespace, ctx: Context) -> int:
             live=is_terminal(ctx.stderr),
         )
         try:
-            result.update(progress.track(merge(*streams)))
+            result.update(progress.track(merge(*streams, names=list(sources))))
         finally:
             progress.clear()
         progress.finish()

@@ -9,7 +9,7 @@ counts, cost) in one streaming pass; ``write_csv`` / ``write_jsonl`` export norm
 from __future__ import annotations
 
 from telephony.report._export import COLUMNS, export_record, iso_utc, write_csv, write_jsonl
-from telephony.report._merge import amerge, creation_order, merge
+from telephony.report._merge import UnorderedStreamError, amerge, creation_order, merge
 from telephony.report._summary import (
     GroupBy,
     Report,
@@ -25,6 +25,7 @@ __all__ = [
     "GroupBy",
     "Report",
     "Summary",
+    "UnorderedStreamError",
     "amerge",
     "asummarize",
     "call_day",

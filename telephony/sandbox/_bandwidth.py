@@ -149,7 +149,8 @@ class BandwidthApi:
 
     def _error(self, status: int, kind: str, description: str, *headers: tuple[str, str]) -> Reply:
         self._errors += 1
-        error_id = f"{mix64(self._token_key ^ self._errors):016x}"
+        # Bandwidth's error docs: the 409 example carries an empty id.
+        error_id = "" if status == 409 else f"{mix64(self._token_key ^ self._errors):016x}"
         body = {"type": kind, "description": description, "id": error_id}
         return Reply(status, json.dumps(body).encode(), [_JSON, *headers])
 
@@ -168,9 +169,7 @@ class BandwidthApi:
 
     def _read_json(self, request: Request) -> dict[str, Any] | Reply:
         if request.media_type() != "application/json":
-            return self._error(
-                415, "unsupported-media-type", "Content-Type must be application/json."
-            )
+            return self._error(415, "validation", "Content-Type must be application/json.")
         try:
             body = json.loads(request.body)
         except (ValueError, UnicodeDecodeError):
@@ -191,7 +190,7 @@ class BandwidthApi:
             return self._error(401, "authentication-error", "Invalid credentials.")
         match = _CALLS.fullmatch(request.path.removeprefix(API_PREFIX))
         if match is None:
-            return self._error(404, "not-found", "No such resource.")
+            return self._error(404, "validation", "No such resource.")
         account, call_id, bxml = match.groups()
         if account != self.account_id:
             return self._error(403, "authorization-error", f"Access to account {account} denied.")
@@ -208,7 +207,7 @@ class BandwidthApi:
             return self.get_call(request, call_id)
         elif method == "POST":
             return self.update_call(request, call_id)
-        return self._error(405, "method-not-allowed", f"{method} is not allowed here.")
+        return self._error(405, "validation", f"{method} is not allowed here.")
 
     # -- OAuth2 ----------------------------------------------------------------------------
 
@@ -278,7 +277,7 @@ class BandwidthApi:
         return record
 
     def _not_found(self, call_id: str) -> Reply:
-        return self._error(404, "not-found", f"Call {call_id} was not found.")
+        return self._error(404, "validation", f"Call {call_id} was not found.")
 
     # -- operations ------------------------------------------------------------------------
 
@@ -415,11 +414,15 @@ class BandwidthApi:
             if state not in ("active", "completed"):
                 raise _InvalidRequestError("'state' must be active or completed.")
             if state == "completed":
-                for name in ("redirectUrl", "redirectMethod", "redirectFallbackUrl", "tag"):
+                for name in ("redirectUrl", "redirectFallbackUrl", "tag"):
                     if body.get(name) is not None:
                         raise _InvalidRequestError(
                             f"'{name}' is not allowed when state is completed."
                         )
+                # The official SDK sends the methods' defaults with every update, hang-ups
+                # included, and the server takes them: only their values are checked.
+                _method(body, "redirectMethod")
+                _method(body, "redirectFallbackMethod")
             else:
                 _url(body, "redirectUrl", required=True)
                 _url(body, "redirectFallbackUrl")
@@ -434,11 +437,11 @@ class BandwidthApi:
             now = millis(self.clock.now())
             phase = record.phase(now)
             if phase == ENDED:
-                return self._error(409, "conflict", f"Call {call_id} has already ended.")
+                return self._error(409, "validation", f"Call {call_id} has already ended.")
             if state == "active":
                 if phase != TALKING:
                     return self._error(
-                        409, "conflict", f"Call {call_id} is not answered yet: cannot redirect."
+                        409, "validation", f"Call {call_id} is not answered yet: cannot redirect."
                     )
                 record.updated.append(now)
             elif phase == TALKING:
@@ -462,9 +465,7 @@ class BandwidthApi:
         if record is None:
             return self._not_found(call_id)
         if request.media_type() != "application/xml":
-            return self._error(
-                415, "unsupported-media-type", "Content-Type must be application/xml."
-            )
+            return self._error(415, "validation", "Content-Type must be application/xml.")
         if b"<!DOCTYPE" in request.body or b"<!ENTITY" in request.body:
             return self._error(400, "validation", "Invalid BXML: DTDs are not allowed.")
         try:
@@ -479,7 +480,7 @@ class BandwidthApi:
             phase = record.phase(now)
             if phase != TALKING:
                 return self._error(
-                    409, "conflict", f"Call {call_id} is not active: cannot replace its BXML."
+                    409, "validation", f"Call {call_id} is not active: cannot replace its BXML."
                 )
             record.updated.append(now)
         return Reply(204)

@@ -171,6 +171,9 @@ class History:
     def first_created_at_or_after(self, moment: float) -> int:
         return self._first(self.created, moment, inclusive=True)
 
+    def first_created_after(self, moment: float) -> int:
+        return self._first(self.created, moment, inclusive=False)
+
     @staticmethod
     def _parent_kind(h: int) -> bool:
         """Whether a call with hash ``h`` can have a leg: answered, inbound or outbound."""

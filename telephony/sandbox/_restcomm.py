@@ -2,10 +2,17 @@
 
 Served under ``/restcomm/2012-04-24/Accounts/{AccountSid}/Calls``. Form posts in, XML out
 (no ``.json`` variant), 200 on create with the ``Call`` element under an odd root, empty or
-plain-text error bodies keyed on the status (406 unknown call, 410 ended call), mixed-case
-statuses, two date formats in one record, and Page/PageSize paging with the server's defects:
-``numpages`` = floor(total / pagesize), ``total`` written from the page count, ``"null"``
-links, page URIs without the filters, 400 past the end.
+plain-text error bodies keyed on the status (406 unknown call, 410 ended call, 500 for a
+malformed SID), mixed-case statuses, two date formats in one record, and Page/PageSize paging
+with the server's defects: ``numpages`` = floor(total / pagesize), ``total`` written from the
+page count, ``"null"`` links, page URIs without the filters, 400 past the end; newest first
+unless ``SortBy`` asks otherwise.
+
+Times as the server's ``Call`` actor writes them: ``StartTime`` at creation, moved to the
+answer time on answer; ``EndTime`` and ``Duration`` (= end - start, whole seconds) when the leg
+completes, so a canceled call's ``Duration`` is its ring time, and busy, no-answer and failed
+legs have neither. Every leg the server places is ``outbound-api``, ``<Dial>`` legs included
+(they carry a ``ParentCallSid``).
 """
 
 from __future__ import annotations
@@ -47,9 +54,13 @@ API_VERSION = "2012-04-24"
 API_ROOT = f"/restcomm/{API_VERSION}"
 DEFAULT_RING_TIMEOUT = 60.0
 STRIDE = 512  # remember every STRIDE-th match of a filtered listing
+ANSWER_SLACK = 120.0  # the longest a seeded or test-number call takes from creation to answer
 
 _PATH = re.compile(API_ROOT + r"/Accounts/([^/]+)/Calls(?:/([^/]+))?")
-_SID = re.compile(r"[A-Za-z0-9]{34}|ID[0-9a-f]{32}-CA[0-9a-f]{32}")
+# What the server's Sid constructor takes (anything else throws, and the server answers 500).
+_SID = re.compile(r"(?:ID[A-Za-z0-9]{32}-)?CA[A-Za-z0-9]{32}")
+# The SIP user part the server stores for ``client:NAME`` and ``sip:user@host``.
+_USER_PART = re.compile(r"(?:client:|sips?:)([^@;]+)(?:@.*)?", re.DOTALL)
 _DAY = re.compile(r"(-?[0-9]+)-(-?[0-9]+)-(-?[0-9]+)")
 _XML = ("Content-Type", "application/xml")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -57,7 +68,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _DIRECTION = {
     INBOUND: "inbound",
     OUTBOUND: "outbound-api",
-    DIAL: "outbound-dial",
+    DIAL: "outbound-api",  # the server writes outbound-api on every leg it places
     CLIENT: "Client-To-Client",
 }
 _RATE = {INBOUND: 85, OUTBOUND: 130, DIAL: 130, CLIENT: 0}  # ten-thousandths of USD a minute
@@ -93,6 +104,18 @@ def ended_status(direction: str, outcome: str, cause: str) -> str:
     return "FAILED" if shout else "failed"
 
 
+def wire_times(record: CallRecord, now: float) -> tuple[float, float | None, int | None]:
+    """(StartTime, EndTime, Duration) as the server stores them at ``now``: StartTime is the
+    creation, or the answer once answered; EndTime and Duration only once a connected or
+    canceled leg is over (busy, no-answer and failed legs get neither)."""
+    answer = record.answer
+    answered = answer is not None and answer <= now
+    start = answer if answered and answer is not None else record.created
+    if now < record.end or record.outcome not in (ANSWERED, CANCELED):
+        return start, None, None
+    return start, record.end, max(0, math.floor(record.end - start))
+
+
 def _escape(text: str) -> str:
     if "&" in text or "<" in text or ">" in text or '"' in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -104,6 +127,15 @@ def _element(indent: str, name: str, value: str) -> str:
     if not value:
         return f"{indent}<{name}/>\n"
     return f"{indent}<{name}>{_escape(value)}</{name}>\n"
+
+
+def _ascending(sort_by: str | None) -> bool:
+    """Whether ``SortBy`` asks for oldest first (``DateCreated:asc``, ``date_created:asc``);
+    anything else keeps the default, newest first."""
+    if sort_by is None:
+        return False
+    field, _, way = sort_by.partition(":")
+    return field.replace("_", "").lower() == "datecreated" and way.lower() == "asc"
 
 
 def _like(pattern: str) -> Callable[[str], bool]:
@@ -186,14 +218,15 @@ class RestcommApi:
         else:
             phase = RINGING
         uri = f"/{API_VERSION}/Accounts/{self.account_sid}/Calls/{record.id}"
+        start_time, end_time, seconds = wire_times(record, now)
+        duration = "" if seconds is None else str(seconds)
         if ended:
-            duration = str(record.talk_seconds())
             price = record.price
             if price is None:
                 units = math.ceil(record.talk_seconds() / 60) * _RATE[record.direction]
                 price = f"{units // 10000}.{units % 10000:04d}" if units else "0.00"
         else:
-            duration, price = "", "0.00"
+            price = "0.00"
         rang = ended or phase == TALKING
         i = indent + "  "
         e = _element
@@ -208,8 +241,8 @@ class RestcommApi:
             f"{e(i, 'To', record.to)}{e(i, 'From', record.from_)}"
             f"{e(i, 'PhoneNumberSid', record.number_sid)}"
             f"{i}<Status>{wire_status(record, phase)}</Status>\n"
-            f"{e(i, 'StartTime', self.iso(start) if start is not None and start <= now else '')}"
-            f"{e(i, 'EndTime', self.iso(end) if ended else '')}"
+            f"{i}<StartTime>{self.iso(start_time)}</StartTime>\n"
+            f"{e(i, 'EndTime', '' if end_time is None else self.iso(end_time))}"
             f"{e(i, 'Duration', duration)}"
             f"{i}<Price>{price}</Price>\n{i}<PriceUnit>USD</PriceUnit>\n"
             f"{i}<Direction>{_DIRECTION[record.direction]}</Direction>\n"
@@ -272,9 +305,14 @@ class RestcommApi:
 
     # -- operations ------------------------------------------------------------------------
 
+    @staticmethod
+    def _bad_sid(sid: str) -> Reply:
+        # new Sid(...) throws and no exception mapper handles it.
+        return RestcommApi._text(500, f"java.lang.IllegalArgumentException: Invalid Sid {sid}")
+
     def get_call(self, sid: str) -> Reply:
         if not _SID.fullmatch(sid):
-            return Reply(400)
+            return self._bad_sid(sid)
         record = self.ledger.find(sid)
         if record is None:
             return Reply(404)
@@ -295,6 +333,8 @@ class RestcommApi:
                 return self._text(500, f'For input string: "{timeout_text}"')
             ring_timeout = float(int(timeout_text))
         to = (values["To"] or "").strip()
+        user = _USER_PART.fullmatch(to)
+        stored_to = user.group(1) if user else to  # the server keeps the SIP user part
         from_ = (values["From"] or "").strip()
         now = millis(self.clock.now())
         start, answer, end, outcome = plan_for(to, created=now, ring_timeout=ring_timeout)
@@ -305,7 +345,7 @@ class RestcommApi:
                 id=sid,
                 direction=OUTBOUND,
                 from_=from_,
-                to=to,
+                to=stored_to,
                 created=now,
                 start=start,
                 answer=answer,
@@ -327,7 +367,7 @@ class RestcommApi:
         if isinstance(form, Reply):
             return form
         if not _SID.fullmatch(sid):
-            return Reply(400)
+            return self._bad_sid(sid)
         record = self.ledger.find(sid)
         if record is None:
             return Reply(406)
@@ -345,6 +385,8 @@ class RestcommApi:
             if wanted == "completed" and phase == TALKING:
                 record.end, record.outcome = now, ANSWERED
             elif wanted in ("completed", "canceled") and phase in (QUEUED, RINGING):
+                # Completed hangs up in any live state; canceled only a call not answered
+                # (on an answered call it answers 200 and does nothing).
                 if phase == QUEUED:
                     record.start = None
                 record.answer, record.end, record.outcome = None, now, CANCELED
@@ -408,14 +450,15 @@ class RestcommApi:
             checks.append(lambda record, now: False)  # no sandbox call is in a conference
         if ended_by is not None:
             limit = ended_by
-            checks.append(lambda record, now: now >= record.end and record.end <= limit)
+
+            def ended_in_time(record: CallRecord, now: float) -> bool:
+                end_time = wire_times(record, now)[1]  # NULL for busy/no-answer/failed legs
+                return end_time is not None and end_time <= limit
+
+            checks.append(ended_in_time)
         if started_from is not None:
             since = started_from
-            checks.append(
-                lambda record, now: (
-                    record.start is not None and record.start <= now and record.start >= since
-                )
-            )
+            checks.append(lambda record, now: wire_times(record, now)[0] >= since)
         now = self.clock.now()
 
         def accept(record: CallRecord) -> bool:
@@ -435,10 +478,20 @@ class RestcommApi:
         if page > pages:
             return Reply(400)
         offset = page * size
-        records = self._slice(seeded, accept, probe, offset, size)
-        if len(records) < size:
-            skip = max(0, offset - seeded.total)
-            records.extend(live[skip : skip + size - len(records)])
+        # ORDER BY date_created DESC unless SortBy asks otherwise: positions are creation
+        # order, so a newest-first page is an ascending slice read backwards.
+        ascending = _ascending(first(query, "SortBy"))
+        if ascending:
+            begin, count = offset, size
+        else:
+            begin = max(0, total - offset - size)
+            count = max(0, total - offset - begin)
+        records = self._slice(seeded, accept, probe, begin, count)
+        if len(records) < count:
+            skip = max(0, begin - seeded.total)
+            records.extend(live[skip : skip + count - len(records)])
+        if not ascending:
+            records.reverse()
         return self._page(records, now, page=page, size=size, pages=pages)
 
     def _probe(
@@ -475,8 +528,12 @@ class RestcommApi:
         history = self.ledger.history
         if history is None or history.count == 0:
             return _Seeded(0, 0, None, 0)
-        lo = 0 if started_from is None else history.first_start_at_or_after(started_from)
-        hi = history.count if ended_by is None else history.first_start_after(ended_by)
+        # StartTime is the creation or the answer (at most ANSWER_SLACK later), and a call
+        # created after the EndTime bound cannot have ended before it.
+        lo = 0
+        if started_from is not None:
+            lo = history.first_created_at_or_after(started_from - ANSWER_SLACK)
+        hi = history.count if ended_by is None else history.first_created_after(ended_by)
         if parent is not None and "%" not in parent and "_" not in parent:
             # Only call p + lag can be a leg of call p: no need to look anywhere else.
             position = self.ledger.position_of(parent) if _SID.fullmatch(parent) else None
@@ -486,30 +543,32 @@ class RestcommApi:
             hi = min(hi, position + history.lag + 1)
         if hi <= lo:
             return _Seeded(lo, lo, None, 0)
-        by_time_only = key[:5] == (None,) * 5
-        if accept is None or (by_time_only and ended_by is None):
-            # Start times grow with the index: the StartTime bound is exact.
+        if accept is None:
             return _Seeded(lo, hi, None, hi - lo)
-        sure = lo
-        if by_time_only and ended_by is not None:
-            # Calls that started long enough before the limit have surely ended by it.
-            sure = min(hi, max(lo, history.first_start_after(ended_by - history.max_duration)))
-            if sure == hi:
-                return _Seeded(lo, hi, None, hi - lo)
+        # With only a StartTime bound, calls created on or after it surely match (StartTime
+        # is never before the creation): only the ones just before it need a look.
+        by_start_only = key[:5] == (None,) * 5 and ended_by is None and started_from is not None
+        sure = hi
+        if by_start_only and started_from is not None:
+            sure = max(lo, min(hi, history.first_created_at_or_after(started_from)))
         cache_key = (*key, lo, hi)
         with self._cache_lock:
             cached = self._cache.get(cache_key)
             if cached is not None:
                 self._cache.move_to_end(cache_key)
                 return cached
-        marks = list(range(lo, sure, STRIDE))
-        count = sure - lo
-        for record in self.ledger.scan(begin=sure, seeded_end=hi, accept=accept, probe=probe):
-            if record.seq >= hi:
+        marks: list[int] = []
+        count = 0
+        for record in self.ledger.scan(begin=lo, seeded_end=sure, accept=accept, probe=probe):
+            if record.seq >= sure:
                 break
             if count % STRIDE == 0:
                 marks.append(record.seq)
             count += 1
+        # Every call from ``sure`` to ``hi`` matches: the (k * STRIDE)-th match is found by
+        # arithmetic, without building them.
+        marks.extend(range(sure + (-count) % STRIDE, hi, STRIDE))
+        count += hi - sure
         result = _Seeded(lo, hi, marks, count)
         with self._cache_lock:
             self._cache[cache_key] = result

@@ -395,7 +395,13 @@ class Sandbox:
         if kind == SERVER_ERROR:
             if bandwidth:
                 body = {"type": "internal-server-error", "description": "Try again", "id": None}
-                return Reply(500, json.dumps(body).encode(), [("Content-Type", "application/json")])
+                status = 500
+                if roll & 1:  # Bandwidth's documented overload answer
+                    body = {"type": "system-overloaded", "description": "Try later", "id": None}
+                    status = 503
+                return Reply(
+                    status, json.dumps(body).encode(), [("Content-Type", "application/json")]
+                )
             if roll & 1:
                 return Reply(503)
             return Reply(500, b"java.lang.NullPointerException", [("Content-Type", "text/plain")])

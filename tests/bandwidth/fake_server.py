@@ -81,12 +81,12 @@ class FakeBandwidth:
             return httpx.Response(204) if self.find(call_id[:-5]) else error(404)
         found = self.find(call_id)
         if found is None:
-            return error(404, "not-found", "Call not found")
+            return error(404, "validation", "Call not found")
         if request.method == "GET":
             return httpx.Response(200, json=found)
         if request.method == "POST":
             if found["state"] == "disconnected":
-                return error(409, "conflict", "Call is already disconnected")
+                return error(409, "validation", "Call is already disconnected")
             return httpx.Response(200)
         return error(405)
 

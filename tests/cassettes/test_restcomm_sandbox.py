@@ -1,6 +1,6 @@
 """Restcomm cassettes recorded against the sandbox: every operation (sync and async),
 multi-page listings through the server's paging defects, and the error paths (406, 410,
-400, 401).
+401; a malformed SID is refused before sending).
 
 The sandbox listened on ``http://127.0.0.1:<random port>/restcomm``; the cassettes store it
 as ``https://restcomm.example/restcomm`` (the ``restcomm`` replay base URL), and the Account
@@ -162,9 +162,10 @@ def test_error_paths(telephony_client: Callable[..., telephony.Client]) -> None:
     assert over.value.status_code == 410
     assert over.value.message == "Call is already completed."
 
-    with pytest.raises(telephony.InvalidRequestError) as malformed:  # 400: malformed SID
+    # A malformed SID never leaves: the server would answer 500 (and that would be retried).
+    with pytest.raises(telephony.ValidationError) as malformed:
         client.get_call("CAnotasid")
-    assert malformed.value.status_code == 400
+    assert malformed.value.field == "call_id"
 
     intruder = telephony_client("restcomm", auth_token="a-wrong-auth-token")
     with pytest.raises(telephony.AuthenticationError) as refused:  # 401

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
 
@@ -7,7 +8,7 @@ import pytest
 
 import telephony
 from telephony import CallStatus
-from telephony.report import amerge, merge
+from telephony.report import UnorderedStreamError, amerge, merge
 from tests.report.calls import T0, call, minute
 
 DONE = CallStatus.COMPLETED
@@ -70,10 +71,50 @@ def test_is_lazy_pulling_one_call_ahead_per_stream() -> None:
     assert pulled == ["a1", "b10", "a2"]
 
 
-def test_unsorted_input_loses_no_call() -> None:
+def test_a_stream_going_backwards_raises_naming_it() -> None:
     unsorted = [call("late", DONE, created_at=minute(9)), call("early", DONE, created_at=T0)]
     other = [call("mid", DONE, created_at=minute(5))]
-    assert sorted(ids(merge(unsorted, other))) == ["early", "late", "mid"]
+    merged = merge(other, unsorted, names=("bandwidth", "restcomm"))
+    with pytest.raises(UnorderedStreamError) as info:
+        list(merged)
+    assert info.value.stream == "restcomm"
+    assert (info.value.previous.id, info.value.call.id) == ("late", "early")
+    assert "restcomm" in str(info.value)
+    assert isinstance(info.value, telephony.TelephonyError)
+    with pytest.raises(UnorderedStreamError, match="stream 1 is not in creation order"):
+        list(merge(other, unsorted))
+
+
+def test_reverse_streams_going_forwards_raise() -> None:
+    oldest_first = [call("a1", DONE, created_at=minute(1)), call("a2", DONE, created_at=minute(2))]
+    with pytest.raises(UnorderedStreamError, match="newest first"):
+        list(merge(oldest_first, reverse=True))
+
+
+def test_names_must_match_the_streams() -> None:
+    with pytest.raises(telephony.ValidationError) as info:
+        merge([], [], names=("only-one",))
+    assert info.value.field == "names"
+
+
+def test_async_stream_going_backwards_raises_naming_it() -> None:
+    async def backwards() -> AsyncIterator[telephony.Call]:
+        for n in (3, 1):
+            yield call(f"a{n}", DONE, provider="restcomm", created_at=minute(n))
+
+    async def collect() -> list[str]:
+        return [
+            c.id
+            async for c in amerge(
+                [call("b2", DONE, created_at=minute(2))],
+                backwards(),
+                names=["bandwidth", "restcomm"],
+            )
+        ]
+
+    with pytest.raises(UnorderedStreamError) as info:
+        asyncio.run(collect())
+    assert info.value.stream == "restcomm"
 
 
 def test_naive_created_at_is_a_validation_error() -> None:

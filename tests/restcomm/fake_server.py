@@ -3,12 +3,19 @@ reference's account of the real server, quirks included:
 
 - list: To/From are suffix matches, Status a case-sensitive match on the stored (mixed-case)
   value, StartTime whole days in the server's own time zone, EndTime on the call's *end*;
-  ordered by start time; ``numpages`` is floor(total / pagesize), ``total`` is the page count,
-  links are the string "null" or URIs that keep only Page/PageSize/AfterSid under another
-  prefix; a page past ``numpages`` answers 400 with an empty body;
+  newest first (``date_created DESC``) unless ``SortBy=DateCreated:asc`` (or
+  ``date_created:asc``) asks for oldest first; ``legacy_order=True`` is a server from before
+  mid-2018: it ignores SortBy and orders by start time; ``numpages`` is floor(total /
+  pagesize), ``total`` is the page count, links are the string "null" or URIs that keep only
+  Page/PageSize/AfterSid under another prefix; a page past ``numpages`` answers 400 with an
+  empty body;
 - create answers 200 with one Call; a missing field is a plain-text 400;
 - modify: unknown call 406 (empty), ended call 410 (text), and the answer shows the call as it
-  was before the change;
+  was before the change; ``Status=canceled`` does nothing to an answered call,
+  ``Status=completed`` ends a call in any live state;
+- a malformed call SID (not ``CA``/``ID..-CA..`` + letters and digits): 500, GET and POST;
+- create: ``StartTime`` set at creation, ``To`` stored as the SIP user part (``client:alice``
+  is stored ``alice``);
 - bad credentials: 401, empty body, ``WWW-Authenticate``.
 
 It renders XML with its own code (no adapter code), so a misreading in the adapter fails here.
@@ -17,7 +24,9 @@ It renders XML with its own code (no adapter code), so a misreading in the adapt
 from __future__ import annotations
 
 import base64
-from datetime import date, datetime, timedelta, timezone
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -56,6 +65,9 @@ _ORDER = (
     "CallerName",
     "Uri",
 )
+
+
+_SID = re.compile(r"(?:ID[A-Za-z0-9]{32}-)?CA[A-Za-z0-9]{32}")
 
 
 def fixture(name: str) -> bytes:
@@ -132,6 +144,10 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
+def _created(value: str | None) -> datetime:
+    return parsedate_to_datetime(value) if value else datetime.min.replace(tzinfo=UTC)
+
+
 def _server_day(value: str) -> datetime:
     return datetime.combine(date.fromisoformat(value), datetime.min.time(), SERVER_ZONE)
 
@@ -140,8 +156,11 @@ class FakeRestcomm:
     """Serves ``records``; logs every request in ``requests``. ``fail_next`` responses (or
     exceptions) are served first, in order."""
 
-    def __init__(self, records: list[dict[str, str | None]] | None = None) -> None:
+    def __init__(
+        self, records: list[dict[str, str | None]] | None = None, *, legacy_order: bool = False
+    ) -> None:
         self.records = records if records is not None else [record(i) for i in range(7)]
+        self.legacy_order = legacy_order
         self.requests: list[httpx.Request] = []
         self.fail_next: list[httpx.Response | Exception] = []
         self.created = 0
@@ -168,6 +187,9 @@ class FakeRestcomm:
         if not path.startswith(CALLS_PATH + "/"):
             return text(404)
         call_sid = path.removeprefix(CALLS_PATH + "/")
+        if not _SID.fullmatch(call_sid):
+            # new Sid(...) throws and nothing maps the exception.
+            return text(500, f"java.lang.IllegalArgumentException: Invalid Sid: {call_sid}")
         found = self.find(call_sid)
         if request.method == "GET":
             return (
@@ -194,16 +216,19 @@ class FakeRestcomm:
             if field not in form:
                 return text(400, f"{field} can not be null.")
         self.created += 1
+        minute = (900 + self.created) % 60
+        to = form["To"]
+        user = re.fullmatch(r"(?:client:|sips?:)([^@]+)(?:@.*)?", to)
         new = record(
             900 + self.created,
             Sid=f"ID1f2d67b716b34162954fbfc7d7d50b89-CA{900 + self.created:032x}",
-            To=form["To"],
+            To=user.group(1) if user else to,
             From=form["From"],
             Status="queued",
             Direction="outbound-api",
-            StartTime=None,
+            StartTime=f"2018-07-05T13:{minute:02d}:00.000Z",  # set at creation
             EndTime=None,
-            Duration="0",
+            Duration=None,
             Ring_duration=None,
         )
         self.records.append(new)
@@ -217,10 +242,13 @@ class FakeRestcomm:
             return text(410, "Call is already completed.")
         before = render_call(found)
         form = self.form(request)
-        if form.get("Status") == "canceled" and status != "in-progress":
-            found["Status"] = "canceled"
-        elif form.get("Status") == "completed":
-            found["Status"] = "completed"
+        wanted = form.get("Status")
+        if wanted == "completed" and status == "in-progress":
+            found.update(Status="completed", EndTime="2018-07-05T14:30:00.000Z", Duration="30")
+        elif wanted in ("canceled", "completed") and status != "in-progress":
+            # Hung up while ringing: Duration is the ring time (canceled is ignored once
+            # the call is answered).
+            found.update(Status="canceled", EndTime="2018-07-05T14:30:00.000Z", Duration="12")
         if "Url" in form:
             found["CallerName"] = f"redirected to {form['Url']}"  # visible in a later GET
         return xml(f"<RestcommResponse>{before}</RestcommResponse>")
@@ -252,8 +280,13 @@ class FakeRestcomm:
             if before is not None and (ended is None or ended > before):
                 continue
             rows.append(rec)
-        # ORDER BY start_time: calls not started yet (NULL) first.
-        rows.sort(key=lambda r: (r["StartTime"] is not None, _when(r["StartTime"]) or 0))
+        if self.legacy_order:
+            # Before mid-2018: ORDER BY start_time, calls not started yet (NULL) first.
+            rows.sort(key=lambda r: (r["StartTime"] is not None, _when(r["StartTime"]) or 0))
+        else:
+            # ORDER BY date_created DESC, unless SortBy asks otherwise (stable, as SQL ties go).
+            ascending = params.get("SortBy") in ("DateCreated:asc", "date_created:asc")
+            rows.sort(key=lambda r: _created(r["DateCreated"]), reverse=not ascending)
         numpages = len(rows) // size
         if number > numpages:
             return text(400)

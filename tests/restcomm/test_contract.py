@@ -27,4 +27,5 @@ class TestRestcommContract(AdapterContract):
             from_number="+15551230000",
             answering_to="+15559876543",
             answer=answer,
+            unknown_call_id="CA" + "f" * 32,  # well formed: a malformed SID never leaves
         )

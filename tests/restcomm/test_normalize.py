@@ -93,7 +93,8 @@ def test_current_server_call_new_sid_rfc2822_dates_with_offset() -> None:
     assert call.started_at == datetime(2018, 6, 28, 13, 56, 34, tzinfo=UTC)
     assert call.ended_at == datetime(2018, 6, 28, 13, 57, 5, tzinfo=UTC)
     assert call.duration == timedelta(seconds=27)
-    assert call.answered_at == datetime(2018, 6, 28, 13, 56, 38, tzinfo=UTC)
+    # The server moves StartTime to the answer: that is the answer time.
+    assert call.answered_at == call.started_at
     assert (call.price, call.currency) == (Decimal("0.0135"), "USD")
     assert call.answered_by == "human"
     assert call.disconnect_cause is None
@@ -124,10 +125,10 @@ def test_old_server_iso_dates_client_to_client() -> None:
     assert call.started_at == datetime(2013, 10, 18, 10, 49, 45, 994000, tzinfo=UTC)
     assert call.direction is Direction.INBOUND
     assert call.raw["Direction"] == "Client-To-Client"
-    # Completed within the second: answered, zero talk time, no derivable answer time.
+    # Completed within the second: answered (StartTime is the answer), zero talk time.
     assert call.status is CallStatus.COMPLETED
     assert call.duration == timedelta(0)
-    assert call.answered_at is None
+    assert call.answered_at == call.started_at
     assert (call.price, call.currency) == (Decimal("0.00"), None)
 
 
@@ -144,20 +145,12 @@ def test_create_answer_queued_has_no_times_or_talk() -> None:
     assert call.to == "sip:bob@sip.example.com"
 
 
-def test_answer_time_never_before_start() -> None:
-    record = only_call("call_current_server.xml")
-    # Duration rounds up past the start: the answer time is clamped to the start.
-    record = {**record, "StartTime": "2018-06-28T13:56:40.500Z", "Duration": "25"}
-    call = call_from_record(record)
-    assert call.answered_at == call.started_at
-    assert call.duration == timedelta(seconds=25)
-
-
-def test_unknown_status_with_talk_time_keeps_duration() -> None:
+def test_unknown_status_is_no_evidence_of_an_answer() -> None:
     record = {**only_call("call_current_server.xml"), "Status": "archived"}
     call = call_from_record(record)
     assert (call.status, call.vendor_status) == (CallStatus.UNKNOWN, "archived")
-    assert call.duration == timedelta(seconds=27)
+    assert call.duration is None
+    assert call.answered_at is None
 
 
 def test_raw_is_the_record_read_only() -> None:

@@ -92,8 +92,11 @@ def test_create_call_posts_the_form_and_returns_the_queued_call(
     assert retry_mode(sent) is RetryMode.CREATE
     assert call.id == f"ID1f2d67b716b34162954fbfc7d7d50b89-CA{901:032x}"
     assert (call.status, call.direction) == (CallStatus.QUEUED, Direction.OUTBOUND_API)
-    assert call.to == "sip:bob@sip.example.com"
+    # The server stores the SIP user part; Call.to keeps what the vendor wrote.
+    assert call.to == "bob"
     assert call.duration is None
+    assert call.answered_at is None
+    assert call.started_at is not None  # StartTime is set at creation
     assert len(server.requests) == 1
 
 
@@ -146,26 +149,40 @@ def test_get_call_is_retried_after_a_server_error(
 
 
 @pytest.mark.parametrize(
-    ("status", "sent"),
+    ("status", "after"),
     [
-        ("queued", "canceled"),
-        ("QUEUED", "canceled"),
-        ("ringing", "canceled"),
-        ("wait-for-answer", "canceled"),
-        ("in-progress", "completed"),
-        ("IN_PROGRESS", "completed"),
+        ("queued", CallStatus.CANCELED),
+        ("QUEUED", CallStatus.CANCELED),
+        ("ringing", CallStatus.CANCELED),
+        ("wait-for-answer", CallStatus.CANCELED),
+        ("in-progress", CallStatus.COMPLETED),
+        ("IN_PROGRESS", CallStatus.COMPLETED),
     ],
 )
-def test_hangup_reads_the_call_then_cancels_or_completes(
-    api: Both, server: FakeRestcomm, status: str, sent: str
+def test_hangup_sends_completed_whatever_the_state(
+    api: Both, server: FakeRestcomm, status: str, after: CallStatus
 ) -> None:
-    server.records.append(record(50, Status=status, EndTime=None))
+    server.records.append(record(50, Status=status, EndTime=None, Duration=None))
     assert api.hangup(sid(50)) is None
-    get, post = server.requests
-    assert (get.method, get.url.path) == ("GET", f"{CALLS_PATH}/{sid(50)}")
+    # One change, no read first: a read-then-cancel races the answer.
+    (post,) = server.requests
     assert (post.method, post.url.path) == ("POST", f"{CALLS_PATH}/{sid(50)}")
-    assert form_of(post) == {"Status": sent}
+    assert form_of(post) == {"Status": "completed"}
     assert retry_mode(post) is RetryMode.UPDATE
+    assert api.get_call(sid(50)).status is after
+
+
+def test_hangup_ends_a_call_answered_after_the_caller_last_looked(
+    api: Both, server: FakeRestcomm
+) -> None:
+    # The caller saw it ringing; it was answered since. Status=canceled would do nothing now.
+    server.records.append(record(52, Status="RINGING", EndTime=None, Duration=None))
+    assert api.get_call(sid(52)).status is CallStatus.RINGING
+    server.find(sid(52)).update(Status="IN_PROGRESS")  # type: ignore[union-attr]
+    api.hangup(sid(52))
+    call = api.get_call(sid(52))
+    assert call.status is CallStatus.COMPLETED
+    assert call.duration is not None
 
 
 def test_hangup_hands_out_nothing_from_the_pre_change_answer(

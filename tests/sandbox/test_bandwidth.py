@@ -31,6 +31,11 @@ def assert_voice_api_error(response: httpx.Response, status: int) -> dict[str, A
     assert set(body) == {"type", "description", "id"}
     assert isinstance(body["type"], str)
     assert isinstance(body["description"], str)
+    # Bandwidth's documented error types: not one per status, "validation" for all these.
+    if status in (400, 404, 405, 409, 415):
+        assert body["type"] == "validation"
+    if status == 409:
+        assert body["id"] == ""  # as in the documented 409 example
     return body
 
 

@@ -67,8 +67,16 @@ def test_faults_are_a_share_of_answers_and_replay_with_the_seed(
     first = statuses(make_sandbox, seed=1)
     assert statuses(make_sandbox, seed=1) == first
     assert statuses(make_sandbox, seed=2) != first
-    assert set(first) == {200, 429, 500}
+    assert set(first) == {200, 429, 500, 503}
     assert 10 < first.count(200) < 50
+
+
+def test_bandwidth_server_faults_carry_the_documented_types(make_sandbox: MakeSandbox) -> None:
+    sandbox = make_sandbox(faults=Faults(server_error=1.0), seed=3)
+    with bandwidth_client(sandbox) as bandwidth:
+        answers = [bandwidth.get("/calls") for _ in range(12)]
+    kinds = {(answer.status_code, answer.json()["type"]) for answer in answers}
+    assert kinds == {(500, "internal-server-error"), (503, "system-overloaded")}
 
 
 def test_the_token_endpoint_never_fails(make_sandbox: MakeSandbox) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 import httpx
 import pytest
@@ -90,7 +92,10 @@ def test_create_answers_200_with_the_call_under_an_odd_root(
     assert text(call, "Direction") == "outbound-api"
     assert text(call, "AccountSid") == sandbox.restcomm_account
     assert RFC2822.fullmatch(text(call, "DateCreated"))
-    assert text(call, "StartTime") == ""  # still queued
+    # Set at creation (moved to the answer time if answered); no end or duration yet.
+    assert text(call, "StartTime") == "2026-03-02T12:00:00.000Z"
+    assert text(call, "EndTime") == ""
+    assert text(call, "Duration") == ""
     assert text(call, "Price") == "0.00"
     assert text(call, "PriceUnit") == "USD"
 
@@ -119,8 +124,12 @@ def test_unknown_and_malformed_sids(restcomm: httpx.Client) -> None:
     modify = restcomm.post(f"/Calls/{unknown}", data={"Status": "completed"})
     assert modify.status_code == 406
     assert modify.content == b""
-    assert restcomm.get("/Calls/not-a-sid").status_code == 400
-    assert restcomm.post("/Calls/not-a-sid", data={"Status": "completed"}).status_code == 400
+    # The Sid constructor throws and nothing maps it: 500, on GET and POST alike.
+    assert restcomm.get("/Calls/not-a-sid").status_code == 500
+    assert restcomm.post("/Calls/not-a-sid", data={"Status": "completed"}).status_code == 500
+    assert restcomm.get(f"/Calls/CA{'0' * 31}").status_code == 500
+    # Letters and digits, not only hex, make a well-formed SID.
+    assert restcomm.get(f"/Calls/CA{'Z' * 32}").status_code == 404
     assert restcomm.delete(f"/Calls/{unknown}").status_code == 405
 
 
@@ -168,7 +177,24 @@ def test_outcomes_in_the_servers_mixed_case(
     sandbox.advance(120)
     call = get_call(restcomm, sid)
     assert call["Status"] == status
-    assert call["To"] == number
+    # The server stores the SIP user part of a client: or sip: address, numbers as dialed.
+    assert call["To"] == {"client:alice": "alice"}.get(number, number)
+    if status in ("BUSY", "NO_ANSWER", "FAILED"):
+        assert (call["EndTime"], call["Duration"]) == ("", "")
+    assert call["StartTime"] != ""
+
+
+def test_start_time_is_moved_to_the_answer(sandbox: Sandbox, restcomm: httpx.Client) -> None:
+    sid = text(create_restcomm(restcomm, "sip:bob@sip.example.com"), "Sid")
+    created = get_call(restcomm, sid)
+    assert created["To"] == "bob"
+    sandbox.advance(8)  # queued 2 s, rings 5 s, answered at 7 s
+    answered = get_call(restcomm, sid)
+    assert answered["Status"] == "IN_PROGRESS"
+    moved = datetime.fromisoformat(answered["StartTime"]) - datetime.fromisoformat(
+        created["StartTime"]
+    )
+    assert moved.total_seconds() == 7
 
 
 def test_no_answer_follows_the_timeout(sandbox: Sandbox, restcomm: httpx.Client) -> None:
@@ -209,7 +235,9 @@ def test_cancel_a_ringing_call(sandbox: Sandbox, restcomm: httpx.Client) -> None
     assert text(call_element(answer), "Status") == "RINGING"
     call = get_call(restcomm, sid)
     assert call["Status"] == "canceled"
-    assert call["Duration"] == "0"
+    # Duration is end - StartTime, and StartTime (the creation) never moved: the ring time.
+    assert call["Duration"] == "4"
+    assert call["StartTime"] == call["EndTime"].replace(":04.000", ":00.000")
 
 
 def test_canceling_an_answered_call_does_nothing(sandbox: Sandbox, restcomm: httpx.Client) -> None:
@@ -325,7 +353,8 @@ def test_filters(make_sandbox: MakeSandbox) -> None:
         since = listed(StartTime=day)
         assert since == sids(lambda r: r["StartTime"][:10] >= day)
         until = listed(EndTime=day)
-        assert until == sids(lambda r: r["EndTime"][:10] <= day)
+        # Busy, no-answer and failed legs have no EndTime: the filter never takes them.
+        assert until == sids(lambda r: r["EndTime"] != "" and r["EndTime"][:10] <= day)
         leg = next(r for r in records if r["ParentCallSid"])
         assert listed(ParentCallSid=leg["ParentCallSid"]) == [leg["Sid"]]
 
@@ -339,7 +368,8 @@ def test_the_seeded_history_has_every_shape(make_sandbox: MakeSandbox) -> None:
     assert {"completed", "canceled", "BUSY", "FAILED", "NO_ANSWER", "busy", "failed"} <= statuses
     assert "not-found" in statuses  # an internal value the server lets out
     directions = {r["Direction"] for r in records}
-    assert directions == {"inbound", "outbound-api", "outbound-dial", "Client-To-Client"}
+    # The server writes outbound-api on every leg it places, <Dial> legs included.
+    assert directions == {"inbound", "outbound-api", "Client-To-Client"}
     short = [r for r in records if re.fullmatch(r"CA[0-9a-f]{32}", r["Sid"])]
     long = [r for r in records if re.fullmatch(r"ID[0-9a-f]{32}-CA[0-9a-f]{32}", r["Sid"])]
     assert short
@@ -348,7 +378,7 @@ def test_the_seeded_history_has_every_shape(make_sandbox: MakeSandbox) -> None:
     assert all("InstanceId" not in r for r in short)
     by_sid = {r["Sid"]: r for r in records}
     for leg in (r for r in records if r["ParentCallSid"]):
-        assert leg["Direction"] == "outbound-dial"
+        assert leg["Direction"] == "outbound-api"
         parent = by_sid[leg["ParentCallSid"]]
         assert parent["StartTime"] < leg["StartTime"] < parent["EndTime"]
     prices = {r["Price"] for r in records}
@@ -356,8 +386,14 @@ def test_the_seeded_history_has_every_shape(make_sandbox: MakeSandbox) -> None:
     assert len(prices) > 5
     assert all(RFC2822.fullmatch(r["DateCreated"]) for r in records)
     assert all(ISO.fullmatch(r["StartTime"]) for r in records)
-    created = [r["StartTime"] for r in records]
-    assert created == sorted(created)
+    created = [parsedate_to_datetime(r["DateCreated"]) for r in records]
+    assert created == sorted(created, reverse=True)  # newest first by default
+    for r in records:
+        answered = r["Status"] in ("completed", "IN_PROGRESS", "in-progress")
+        # EndTime and Duration only on legs that connected or were canceled.
+        assert (r["EndTime"] != "") == (answered or r["Status"] == "canceled"), r
+        assert (r["Duration"] != "") == (r["EndTime"] != ""), r
+        assert parsedate_to_datetime(r["DateCreated"]) <= datetime.fromisoformat(r["StartTime"])
     no_plus = [r for r in records if r["Direction"] == "inbound" and not r["From"].startswith("+")]
     assert no_plus  # some trunks deliver numbers without the plus
 

@@ -83,7 +83,9 @@ def test_created_calls_follow_the_seeded_ones(make_sandbox: MakeSandbox) -> None
         form = {"From": "+13055550000", "To": "+15550100001", "Url": "https://app.example/a"}
         created = [restcomm.post("/Calls", data=form) for _ in range(3)]
         assert all(response.status_code == 200 for response in created)
-        _, calls = restcomm_page(restcomm.get("/Calls", params={"PageSize": 10, "Page": 3}))
+        _, calls = restcomm_page(
+            restcomm.get("/Calls", params={"PageSize": 10, "Page": 3, "SortBy": "DateCreated:asc"})
+        )
         assert len(calls) == 3
         assert all(text(call, "Direction") == "outbound-api" for call in calls)
 
