@@ -127,8 +127,8 @@ def demo(args: argparse.Namespace, ctx: Context) -> int:
             for client in clients.values():
                 client.close()
     out.write("\nall calls, merged by creation time:\n")
-    write_calls(merge(*listed, names=_PROVIDERS), out, fmt="table")
-    report = summarize(merge(*listed, names=_PROVIDERS), group_by=("provider",))
+    write_calls(merge(*listed, names=list(clients)), out, fmt="table")
+    report = summarize(merge(*listed, names=list(clients)), group_by=("provider",))
     out.write("\nfigures per provider:\n")
     out.write(format_table(report))
     out.write("\ncalls per status:\n")
