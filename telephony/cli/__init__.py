@@ -16,6 +16,7 @@ from telephony._errors import TelephonyError
 from telephony.cli._config import Redactor, secrets_in
 from telephony.cli._context import Context
 from telephony.cli._exit import CliError, ExitCode, classify
+from telephony.cli._logs import logging_to
 
 __all__ = ["ExitCode", "main"]
 
@@ -54,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.handler is None:
             parser.print_usage(ctx.stderr)
             return fail(ExitCode.USAGE, "choose a command (see telephony --help)")
-        return int(args.handler(args, ctx))
+        with logging_to(ctx.stderr, ctx.redact, getattr(args, "verbose", 0)):
+            return int(args.handler(args, ctx))
     except CliError as exc:
         return fail(exc.exit_code, str(exc))
     except TelephonyError as exc:

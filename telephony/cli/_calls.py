@@ -9,6 +9,7 @@ from telephony._models import NewCall
 from telephony.cli._config import connect, profile_from, provider_settings, providers_from
 from telephony.cli._context import Context
 from telephony.cli._exit import ExitCode, UsageError
+from telephony.cli._logs import showing_retries
 from telephony.cli._output import write_call, write_calls
 from telephony.cli._progress import Progress, is_terminal
 
@@ -126,7 +127,8 @@ def list_calls(args: argparse.Namespace, ctx: Context) -> int:
         if progress.enabled and progress.live and is_terminal(ctx.stdout):
             out = _ClearingSink(ctx.stdout, progress)
         try:
-            count = write_calls(progress.track(calls), out, fmt=fmt)
+            with showing_retries(progress):
+                count = write_calls(progress.track(calls), out, fmt=fmt)
             ctx.stdout.flush()
         finally:
             progress.clear()

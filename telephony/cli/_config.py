@@ -22,7 +22,7 @@ from telephony._provider import ProviderInfo
 from telephony._registry import describe, providers
 from telephony._settings import Profile, load_profile, settings_from_environment
 from telephony.cli._exit import UsageError
-from telephony.cli._types import positive_float, whole
+from telephony.cli._types import non_negative_float, positive_float, whole
 
 __all__ = [
     "PROFILE_ENV",
@@ -30,6 +30,7 @@ __all__ = [
     "Redactor",
     "Setting",
     "add_connection_arguments",
+    "add_verbose_flag",
     "cli_settings",
     "connect",
     "profile_from",
@@ -86,7 +87,8 @@ def _setting_help(setting: Setting) -> str:
 
 
 def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
-    """The per-provider settings, ``--profile``, ``--timeout`` and ``--max-retries``."""
+    """The per-provider settings, ``--profile``, ``--timeout``, ``--max-retries``,
+    ``--max-retry-wait`` and ``-v``."""
     for provider, settings in cli_settings().items():
         if not settings:
             continue
@@ -116,6 +118,26 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
         default=2,
         metavar="N",
         help="retries of rate-limited, failed or unanswered requests (default 2; 0 disables)",
+    )
+    network.add_argument(
+        "--max-retry-wait",
+        type=non_negative_float,
+        default=None,
+        metavar="SECONDS",
+        help="most seconds one command waits to retry, in all (default: no bound)",
+    )
+    add_verbose_flag(parser, sub=True)
+
+
+def add_verbose_flag(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
+    """``-v`` (retries) / ``-vv`` (every request, httpx's own log too) on stderr."""
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        # On a subcommand, an absent -v must not undo one given before the command.
+        default=argparse.SUPPRESS if sub else 0,
+        help="log retries on stderr; -vv also every request (secrets are never shown)",
     )
 
 
@@ -231,7 +253,11 @@ def provider_settings(
 def connect(provider: str, args: argparse.Namespace, settings: Mapping[str, Any]) -> Any:
     """A ``telephony.Client`` with the network options of ``args``."""
     return telephony.connect(
-        provider, timeout=args.timeout, max_retries=args.max_retries, **settings
+        provider,
+        timeout=args.timeout,
+        max_retries=args.max_retries,
+        max_retry_wait=args.max_retry_wait,
+        **settings,
     )
 
 

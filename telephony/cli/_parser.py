@@ -15,6 +15,7 @@ from telephony.cli._config import (
     PROVIDER_ENV,
     add_connection_arguments,
     add_profile_argument,
+    add_verbose_flag,
     cli_settings,
 )
 from telephony.cli._dates import parse_since, parse_until
@@ -327,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"telephony {telephony.__version__}")
     add_profile_argument(parser)
+    add_verbose_flag(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     connection = _connection_parent()
     _add_calls(commands, connection)

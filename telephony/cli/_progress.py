@@ -20,7 +20,8 @@ def is_terminal(stream: object) -> bool:
 
 
 class Progress:
-    """Counts items and shows ``label: 12,345 calls, 3,210/s``.
+    """Counts items and shows ``label: 12,345 calls, 3,210/s`` (and, while a request waits
+    to be retried, ``..., waiting 3.0 s to retry (429 Too Many Requests)``).
 
     On a terminal (``live``) one line is redrawn in place at most every ``interval`` seconds and
     cleared at the end; elsewhere (``--progress`` into a file) a line is written every
@@ -76,6 +77,18 @@ class Progress:
             self.stream.write(self._line() + "\n")
         self.stream.flush()
         self._next = self._clock() + self._interval
+
+    def retrying(self, *, reason: str, wait: float) -> None:
+        """Say on the progress line that a request is waiting to be sent again, and why."""
+        if not self.enabled:
+            return
+        note = f"{self._line()}, waiting {wait:.1f} s to retry ({reason})"
+        if self.live:
+            self.stream.write("\r" + note + "\x1b[K")
+            self._shown = True
+        else:
+            self.stream.write(note + "\n")
+        self.stream.flush()
 
     def clear(self) -> None:
         """Take the live line off the screen (before other output is written there)."""

@@ -11,6 +11,7 @@ from telephony._registry import describe
 from telephony.cli._config import connect, profile_from, provider_settings, providers_from
 from telephony.cli._context import Context
 from telephony.cli._exit import ExitCode
+from telephony.cli._logs import showing_retries
 from telephony.cli._output import write_report
 from telephony.cli._progress import Progress, is_terminal
 from telephony.cli._sandbox import sandbox_providers
@@ -73,7 +74,8 @@ def report(args: argparse.Namespace, ctx: Context) -> int:
             live=is_terminal(ctx.stderr),
         )
         try:
-            result.update(progress.track(merge(*streams, names=list(sources))))
+            with showing_retries(progress):
+                result.update(progress.track(merge(*streams, names=list(sources))))
         finally:
             progress.clear()
         progress.finish()
