@@ -101,6 +101,32 @@ class Call:
     answered_by: str | None = None
     raw: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_readonly, eq=False)
 
+    # -- values that travel: pickling, deep copies and plain records ---------------------------
+    # ``raw`` is a read-only view, which pickle cannot take: it travels as a plain dict.
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["raw"] = dict(self.raw)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, raw=_readonly(state["raw"]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able dict: the export columns (``telephony.report.COLUMNS``, as written by
+        ``write_jsonl``) plus ``raw``. ``Call.from_dict`` reads it back into an equal call."""
+        from telephony._records import export_record
+
+        return {**export_record(self), "raw": dict(self.raw)}
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> Call:
+        """The call a ``to_dict`` record, or a line of a JSON lines export, describes (``raw``
+        optional). Bad values raise ``ValidationError`` naming the field."""
+        from telephony._records import call_from_record
+
+        return call_from_record(record)
+
     def __repr__(self) -> str:
         return (
             f"Call(provider={self.provider!r}, id={self.id!r}, status={self.status.name}, "

@@ -177,6 +177,7 @@ class Summary:
             "ner": self.ner,
             "acd_seconds": None if self.acd is None else self.acd.total_seconds(),
             "talk_time_seconds": self.talk_time.total_seconds(),
+            "timed": self.timed,
             "in_progress": self.in_progress,
             "unknown": self.unknown,
             "by_status": {str(key): n for key, n in sorted(self.by_status.items())},
@@ -282,10 +283,14 @@ class Report:
     only with the number of groups.
     """
 
-    __slots__ = ("_key", "_tallies", "group_by")
+    __slots__ = ("_key", "_spec", "_tallies", "group_by")
 
     def __init__(self, *, group_by: GroupBy | Sequence[GroupBy] = ("provider",)) -> None:
         names, key = _grouping(group_by)
+        # Kept to rebuild the key function after pickling (functions travel by reference).
+        self._spec: tuple[GroupBy, ...] = (
+            (group_by,) if isinstance(group_by, str) or callable(group_by) else tuple(group_by)
+        )
         self.group_by: tuple[str, ...] = names
         self._key: Callable[[Call], tuple[Hashable, ...]] = key if names else _no_group
         # Each call is counted once, in its group; ``overall`` is the sum of the groups, made
@@ -325,6 +330,7 @@ class Report:
                 field="group_by",
             )
         merged = Report.__new__(Report)
+        merged._spec = self._spec
         merged.group_by = self.group_by
         merged._key = self._key
         merged._tallies = {key: tally.merge(Summary()) for key, tally in self._tallies.items()}
@@ -332,6 +338,34 @@ class Report:
             mine = merged._tallies.get(key)
             merged._tallies[key] = tally.merge(Summary()) if mine is None else mine.merge(tally)
         return merged
+
+    def __add__(self, other: object) -> Report:
+        """``a + b``: the report of the calls of both (``merge``)."""
+        if not isinstance(other, Report):
+            return NotImplemented
+        return self.merge(other)
+
+    # Pickle and deepcopy: the grouping travels as given and the key function is rebuilt.
+    def __getstate__(self) -> dict[str, Any]:
+        return {"group_by": self._spec, "tallies": self._tallies}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        names, key = _grouping(state["group_by"])
+        self._spec = tuple(state["group_by"])
+        self.group_by = names
+        self._key = key if names else _no_group
+        self._tallies = state["tallies"]
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, group_by: GroupBy | Sequence[GroupBy] | None = None
+    ) -> Report:
+        """The report a ``to_dict`` dict describes, equal to the original when it grouped by
+        Call fields or ``"day"`` (key values get their types back). A report grouped by
+        functions needs them again as ``group_by``; its key values stay as JSON gave them."""
+        from telephony.report._travel import report_from_dict
+
+        return report_from_dict(cls, data, group_by=group_by)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict: ``group_by``, ``overall`` and ``groups``, a list of summaries each
