@@ -21,6 +21,7 @@ from telephony.cli._config import (
 from telephony.cli._dates import parse_since, parse_until
 from telephony.cli._exit import ExitCode, UsageError
 from telephony.cli._output import CALL_FORMATS, REPORT_FORMATS
+from telephony.cli._sync import add_sync
 from telephony.cli._types import positive_float, positive_int, whole
 
 __all__ = ["build_parser"]
@@ -333,6 +334,11 @@ def build_parser() -> argparse.ArgumentParser:
     connection = _connection_parent()
     _add_calls(commands, connection)
     _add_report(commands, connection)
+    add_sync(
+        commands,
+        connection,
+        f"provider to sync (repeatable or comma-separated; env {PROVIDER_ENV})",
+    )
     _add_sandbox(commands)
     _add_demo(commands)
     parser.set_defaults(handler=None, exit_code=ExitCode.USAGE)

@@ -1,0 +1,93 @@
+"""``telephony sync --store calls.db``: every configured provider into a local call store."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from telephony.cli._config import connect, profile_from, provider_settings, providers_from
+from telephony.cli._context import Context
+from telephony.cli._exit import ExitCode, classify
+from telephony.cli._progress import is_terminal
+from telephony.cli._types import positive_float, positive_int
+
+__all__ = ["add_sync", "sync"]
+
+
+def add_sync(commands: Any, connection: argparse.ArgumentParser, provider_help: str) -> None:
+    parser = commands.add_parser(
+        "sync",
+        help="pull every configured provider's calls into a local store (SQLite)",
+        description="Bring the calls of every provider given into STORE, incrementally: run it "
+        "again to add new calls and the final state of calls that were still going. A sync "
+        "killed at any point goes on from its last saved page when run again.",
+        parents=[connection],
+        allow_abbrev=False,
+        usage="%(prog)s --store FILE [-p PROVIDER ...] [options]",
+    )
+    parser.add_argument("--store", required=True, metavar="FILE", help="SQLite store file")
+    parser.add_argument("-p", "--provider", action="append", metavar="NAME", help=provider_help)
+    parser.add_argument("--page-size", type=positive_int, metavar="N", help="calls per request")
+    parser.add_argument(
+        "--overlap",
+        type=positive_float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="each listing starts this long before the newest call of the last one (default 3600)",
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="a progress line per saved page on stderr (default on)",
+    )
+    parser.set_defaults(handler=sync)
+
+
+def sync(args: argparse.Namespace, ctx: Context) -> int:
+    from datetime import timedelta
+
+    from telephony.store import SyncProgress
+    from telephony.store import sync as run_sync
+
+    profile = profile_from(args, ctx.environ, ctx.redact)
+    names = providers_from(args.provider, ctx.environ, several=True, profile=profile)
+    # Every provider is checked before the first request is sent.
+    settings = {name: provider_settings(name, args, ctx.environ, profile=profile) for name in names}
+    clients = [connect(name, args, values) for name, values in settings.items()]
+    live = is_terminal(ctx.stderr)
+
+    def show(event: SyncProgress) -> None:
+        if not args.progress:
+            return
+        line = (
+            f"sync {event.provider} {event.account}: {event.phase}, {event.pages} pages, "
+            f"{event.calls:,} calls ({event.new:,} new, {event.updated:,} updated)"
+        )
+        ctx.stderr.write(("\r\x1b[K" + line) if live else line + "\n")
+        ctx.stderr.flush()
+
+    try:
+        summary = run_sync(
+            args.store,
+            clients,
+            page_size=args.page_size,
+            overlap=timedelta(seconds=args.overlap),
+            progress=show,
+        )
+    except KeyboardInterrupt:
+        ctx.note("\ninterrupted: run the same command again to go on from the last saved page")
+        raise
+    finally:
+        for client in clients:
+            client.close()
+    if live and args.progress:
+        ctx.stderr.write("\r\x1b[K")
+    ctx.stdout.write(ctx.redact(summary.format()) + "\n")
+    ctx.stdout.flush()
+    for failed in summary.failed:
+        assert failed.error is not None
+        code, message = classify(failed.error)
+        ctx.note(f"telephony: {failed.provider}: {message} (run again to go on from there)")
+        return int(code)
+    return ExitCode.OK
