@@ -40,8 +40,9 @@ from typing import TextIO
 from telephony.sandbox._calls import TEST_NUMBERS
 from telephony.sandbox._faults import Faults
 from telephony.sandbox._server import Sandbox
+from telephony.sandbox._truth import CallTruth
 
-__all__ = ["TEST_NUMBERS", "Faults", "Sandbox", "serve"]
+__all__ = ["TEST_NUMBERS", "CallTruth", "Faults", "Sandbox", "serve"]
 
 DEFAULT_PORT = 8765
 

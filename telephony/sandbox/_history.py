@@ -287,7 +287,10 @@ class History:
                 hj = mix64(key ^ (j << 3))
                 if (hj >> 16) % 100 < _CHILD_BELOW:
                     child_end = self._timeline(j, hj, mix64(key ^ ((j << 3) | 1)))[3]
-                    end = max(end, child_end + 1 + (g >> 60))
+                    held = child_end + 1 + (g >> 60)
+                    if held > end and answer is not None:
+                        # Talk times stay whole seconds, as every vendor can write them.
+                        end = answer + math.ceil(held - answer)
         record = CallRecord(
             seq=i,
             id=self.id_of(i),

@@ -24,6 +24,7 @@ from telephony.sandbox._history import History
 from telephony.sandbox._ledger import Ledger
 from telephony.sandbox._mix import IdCodec, mix64
 from telephony.sandbox._restcomm import DEFAULT_RING_TIMEOUT, RestcommApi
+from telephony.sandbox._truth import CallTruth, truth_of
 
 __all__ = ["Sandbox"]
 
@@ -334,6 +335,20 @@ class Sandbox:
                 "account_sid": self.restcomm_account,
                 "auth_token": self._restcomm_token,
             }
+        raise ValueError(f"the sandbox serves 'bandwidth' and 'restcomm', not {provider!r}")
+
+    def truth(self, provider: str) -> list[CallTruth]:
+        """What really happened to every call this provider's account holds, seeded and
+        created, in creation order: whether it is over, was answered, and its talk time.
+        A report built from the vendor's listing should agree with it."""
+        if provider == "bandwidth":  # Bandwidth forgets calls a week after they end
+            return truth_of(
+                self.bandwidth.ledger,
+                self.clock.now(),
+                held=lambda record, now: not self.bandwidth.forgotten(record, now),
+            )
+        if provider == "restcomm":
+            return truth_of(self.restcomm.ledger, self.clock.now())
         raise ValueError(f"the sandbox serves 'bandwidth' and 'restcomm', not {provider!r}")
 
     def now(self) -> datetime:
