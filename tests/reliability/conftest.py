@@ -2,7 +2,9 @@
 
 CI runs the ``ci`` profile (a bounded example count, so the whole suite stays within its time
 budget). For a deep run, ``TELEPHONY_HYPOTHESIS_PROFILE=soak python -m pytest tests/reliability``
-runs 10,000 examples per property.
+runs 10,000 examples per property (``thorough`` is the same profile under another name). Tests
+that need more (the answer tests: 300 in CI) or fewer (a whole listing per example) scale
+from ``settings.default``.
 """
 
 from __future__ import annotations
@@ -18,4 +20,5 @@ _COMMON = {
 }
 settings.register_profile("ci", max_examples=60, **_COMMON)
 settings.register_profile("soak", max_examples=10_000, **_COMMON)
+settings.register_profile("thorough", max_examples=10_000, **_COMMON)
 settings.load_profile(os.environ.get("TELEPHONY_HYPOTHESIS_PROFILE", "ci"))
