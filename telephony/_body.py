@@ -126,7 +126,13 @@ class BodyReader:
         self._full = True  # an error answer keeps what it has; its status says the rest
 
     def _shown(self) -> str:
-        return b"".join(self._parts)[:_SHOWN].decode("utf-8", "replace")
+        start, size = [], 0
+        for part in self._parts:  # only the first parts: joining all would double the peak
+            if size >= _SHOWN:
+                break
+            start.append(part)
+            size += len(part)
+        return b"".join(start)[:_SHOWN].decode("utf-8", "replace")
 
     def _take(self, data: bytes | memoryview) -> None:
         room = self.limit - self._size
