@@ -25,8 +25,9 @@ __all__ = ["adapter_class", "connect", "connect_async", "describe", "providers"]
 ENTRY_POINT_GROUP = "telephony.adapters"
 _DISTRIBUTION = "telephony"
 
-# Entry points by name, per sys.path (a test or a plugin manager may extend it at run time).
-_found: dict[tuple[str, ...], dict[str, Any]] = {}
+# Entry points by name, for one sys.path (a test or a plugin manager may extend it at run
+# time). Replaced whole, never mutated, so threads connecting at once read a consistent pair.
+_found: tuple[tuple[str, ...], dict[str, Any]] | None = None
 _described: dict[tuple[str, str], ProviderInfo] = {}
 
 
@@ -53,23 +54,25 @@ def _source_checkout_entry_points() -> dict[str, Any]:
 
 
 def _entry_points() -> dict[str, Any]:
+    global _found
     key = tuple(sys.path)
-    if key not in _found:
-        # importlib.metadata costs several ms to import: only pay it when asked.
-        from importlib.metadata import entry_points
+    cached = _found
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    # importlib.metadata costs several ms to import: only pay it when asked.
+    from importlib.metadata import entry_points
 
-        found: dict[str, Any] = {}
-        own = False
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
-            found.setdefault(ep.name, ep)
-            dist = getattr(ep, "dist", None)
-            own = own or (dist is not None and dist.name == _DISTRIBUTION)
-        if not own:
-            for name, ep in _source_checkout_entry_points().items():
-                found.setdefault(name, ep)
-        _found.clear()
-        _found[key] = found
-    return _found[key]
+    found: dict[str, Any] = {}
+    own = False
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(ep.name, ep)
+        dist = getattr(ep, "dist", None)
+        own = own or (dist is not None and dist.name == _DISTRIBUTION)
+    if not own:
+        for name, ep in _source_checkout_entry_points().items():
+            found.setdefault(name, ep)
+    _found = (key, found)
+    return found
 
 
 def providers() -> list[str]:

@@ -194,3 +194,17 @@ def test_an_unknown_provider_is_a_validation_error() -> None:
         telephony.connect("no-such-provider")
     assert info.value.field == "provider"
     assert "bandwidth" in str(info.value)
+
+
+def test_a_checkout_with_stale_metadata_still_finds_its_own_providers() -> None:
+    # An editable install made before a provider was added lacks its entry point: the
+    # registry then reads this distribution's own from pyproject.toml beside the package.
+    import telephony._registry as registry
+
+    found = registry._source_checkout_entry_points()
+    assert {name: ep.value for name, ep in found.items()} == {
+        "bandwidth": "telephony.adapters.bandwidth._provider:BANDWIDTH",
+        "restcomm": "telephony.adapters.restcomm._provider:RESTCOMM",
+        "fake": "telephony.testing.fake:FAKE",
+    }
+    assert found["bandwidth"].load() is telephony.describe("bandwidth")
