@@ -13,9 +13,10 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
+from telephony._client import RetryNotice
 from telephony.cli._progress import Progress, is_terminal
 
-__all__ = ["logging_to", "showing_retries"]
+__all__ = ["logging_to", "retry_notices", "showing_retries"]
 
 _LIBRARY = "telephony"
 _RETRY = "telephony.retry"
@@ -67,15 +68,29 @@ def logging_to(stream: TextIO, redact: Callable[[str], str], verbosity: int) -> 
         yield
 
 
-class _RetryLine(logging.Handler):
-    def __init__(self, progress: Progress) -> None:
+class _RetryNotices(logging.Handler):
+    def __init__(self, callback: Callable[[RetryNotice], None]) -> None:
         super().__init__(logging.INFO)
-        self._progress = progress
+        self._callback = callback
 
     def emit(self, record: logging.LogRecord) -> None:
         notice = getattr(record, "telephony_retry", None)
-        if notice is not None:
-            self._progress.retrying(reason=notice.reason, wait=notice.wait)
+        if isinstance(notice, RetryNotice):
+            self._callback(notice)
+
+
+@contextlib.contextmanager
+def retry_notices(callback: Callable[[RetryNotice], None]) -> Iterator[None]:
+    """While the block runs, ``callback`` gets each retry's notice (the client logs one on
+    the ``telephony.retry`` logger before it waits), from whichever thread retried."""
+    logger = logging.getLogger(_RETRY)
+    handler = _RetryNotices(callback)
+    with _level(logger, logging.INFO):
+        logger.addHandler(handler)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
 
 
 @contextlib.contextmanager
@@ -84,11 +99,5 @@ def showing_retries(progress: Progress) -> Iterator[None]:
     if not progress.enabled:
         yield
         return
-    logger = logging.getLogger(_RETRY)
-    handler = _RetryLine(progress)
-    with _level(logger, logging.INFO):
-        logger.addHandler(handler)
-        try:
-            yield
-        finally:
-            logger.removeHandler(handler)
+    with retry_notices(lambda notice: progress.retrying(reason=notice.reason, wait=notice.wait)):
+        yield

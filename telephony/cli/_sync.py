@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from telephony._client import RetryNotice
 from telephony.cli._config import connect, profile_from, provider_settings, providers_from
 from telephony.cli._context import Context
 from telephony.cli._exit import ExitCode, classify
+from telephony.cli._logs import retry_notices
 from telephony.cli._progress import is_terminal
 from telephony.cli._types import positive_float, positive_int
 
@@ -67,14 +69,21 @@ def sync(args: argparse.Namespace, ctx: Context) -> int:
         ctx.stderr.write(("\r\x1b[K" + line) if live else line + "\n")
         ctx.stderr.flush()
 
+    def waiting(notice: RetryNotice) -> None:
+        if args.progress:
+            line = f"sync: waiting {notice.wait:.1f} s to retry {notice.method} ({notice.reason})"
+            ctx.stderr.write(("\r\x1b[K" + line) if live else line + "\n")
+            ctx.stderr.flush()
+
     try:
-        summary = run_sync(
-            args.store,
-            clients,
-            page_size=args.page_size,
-            overlap=timedelta(seconds=args.overlap),
-            progress=show,
-        )
+        with retry_notices(waiting):
+            summary = run_sync(
+                args.store,
+                clients,
+                page_size=args.page_size,
+                overlap=timedelta(seconds=args.overlap),
+                progress=show,
+            )
     except KeyboardInterrupt:
         ctx.note("\ninterrupted: run the same command again to go on from the last saved page")
         raise

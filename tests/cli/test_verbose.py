@@ -85,3 +85,16 @@ def test_max_retry_wait_bounds_the_waiting(run: Any, clean_env: pytest.MonkeyPat
         )  # fmt: skip
     assert result.code == ExitCode.RATE_LIMITED
     assert "would pass max_retry_wait (10.00 s left)" in result.err
+
+
+def test_sync_says_when_it_waits_to_retry(
+    run: Any, storm: tuple[Sandbox, dict[str, str]], tmp_path: Any
+) -> None:
+    store = str(tmp_path / "calls.db")
+    result = run(
+        "sync", "--store", store, "-p", "restcomm", "--page-size", "5", "--max-retries", "20"
+    )
+    assert result.code == ExitCode.OK, result.err
+    waits = [line for line in result.err_lines if line.startswith("sync: waiting 0.0 s to retry")]
+    assert waits
+    assert all("(429 Too Many Requests, Retry-After 0 s)" in line for line in waits)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import telephony
 from telephony.adapters.bandwidth import BandwidthOptions, MachineDetection
-from telephony.adapters.restcomm import RestcommOptions
+from telephony.adapters.restcomm import RestcommCallUpdate, RestcommOptions, modify_call
 from tests.bandwidth import fake_server as bandwidth_fake
 from tests.reliability.strategies import MOMENTS, NUMBERS, TEXT, urls, wild
 from tests.restcomm import fake_server as restcomm_fake
@@ -351,3 +351,26 @@ def test_an_unknown_filter_is_named() -> None:
     ):
         api.get_page(page_size=5, state="completed")  # type: ignore[call-arg]
     assert info.value.field == "state"
+
+
+UPDATE_FIELDS = tuple(a.name for a in RestcommCallUpdate.__attrs_attrs__)
+
+
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(UPDATE_FIELDS), wild(urls(), st.just("GET"), st.just(True)), max_size=3
+    )
+)
+def test_every_restcomm_call_update_field_is_checked(fields: dict[str, Any]) -> None:
+    recorder = Recorder(lambda request: httpx.Response(404))
+    update = RestcommCallUpdate(**fields)
+    with client("restcomm", recorder) as api:
+        _, error = attempt(lambda: modify_call(api, call_id="CA" + "1" * 32, update=update))
+    if isinstance(error, telephony.ValidationError):
+        # An empty update names the update itself; a method without a url names the method.
+        assert field_of(error) in set(fields) | {"update"}, error
+        assert recorder.sent == []
+        return
+    assert error is None or isinstance(error, telephony.NotFoundError)
+    (request,) = recorder.sent
+    assert request.url.path == f"{CALLS_PATH['restcomm']}/CA{'1' * 32}"
