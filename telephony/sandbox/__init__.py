@@ -40,9 +40,10 @@ from typing import TextIO
 from telephony.sandbox._calls import TEST_NUMBERS
 from telephony.sandbox._faults import Faults
 from telephony.sandbox._server import Sandbox
+from telephony.sandbox._side import Side, SideContext
 from telephony.sandbox._truth import CallTruth
 
-__all__ = ["TEST_NUMBERS", "CallTruth", "Faults", "Sandbox", "serve"]
+__all__ = ["TEST_NUMBERS", "CallTruth", "Faults", "Sandbox", "Side", "SideContext", "serve"]
 
 DEFAULT_PORT = 8765
 
@@ -74,14 +75,8 @@ def serve(
     with sandbox:
         out.write(f"telephony sandbox listening on {sandbox.url}\n")
         out.write(f"  {seed_calls} seeded calls per account, time runs x{speed:g}\n")
-        for provider in ("bandwidth", "restcomm"):
-            pairs = " ".join(f"{k}={v}" for k, v in sandbox.settings(provider).items())
-            out.write(f"  {provider}: {pairs}\n")
-        oauth = sandbox.settings("bandwidth", oauth=True)
-        out.write(
-            f"  bandwidth (OAuth2): client_id={oauth['client_id']} "
-            f"client_secret={oauth['client_secret']} token_url={oauth['token_url']}\n"
-        )
+        for line in sandbox.banner():
+            out.write(f"  {line}\n")
         out.write("  test numbers:\n")
         for number, meaning in TEST_NUMBERS.items():
             out.write(f"    {number}  {meaning}\n")

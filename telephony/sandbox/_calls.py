@@ -56,8 +56,8 @@ TEST_NUMBERS: dict[str, str] = {
     "+15550100001": "answered, talks 30 s, then hangs up (completed)",
     "+15550100002": "busy",
     "+15550100003": "rings until the ring timeout (no-answer)",
-    "+15550100004": "rejects the call (Bandwidth rejected; Restcomm reports busy)",
-    "+15550100005": "fails (Bandwidth cause error; Restcomm failed)",
+    "+15550100004": "rejects the call (rejected; busy where the vendor has no rejected)",
+    "+15550100005": "fails (failed, with an error cause where the vendor gives one)",
     "+15550100006": "rings 10 s, then the caller gives up (canceled)",
     "+15550100007": "answered and stays up for an hour unless hung up",
 }

@@ -5,9 +5,13 @@ Nothing is stored, so a million calls cost no memory. Calls are spread evenly ov
 jitter that keeps creation and start times increasing with the index: a time filter becomes
 a binary search.
 
-Parent/child legs: call ``i`` may be a leg dialed (Restcomm) or transferred (Bandwidth) from
-call ``i - lag``, where ``lag`` covers 40 s so the parent is answered when the leg starts; the
-parent's end is pushed past the leg's. Both are decided from the two calls' own hashes.
+What differs between vendors (whose numbers, how failures end, what extra facts a record
+carries) comes from the ``HistoryStyle`` the account's side gives: the generator itself names
+no vendor.
+
+Parent/child legs: call ``i`` may be a leg dialed or transferred from call ``i - lag``,
+where ``lag`` covers 40 s so the parent is answered when the leg starts; the parent's end is
+pushed past the leg's. Both are decided from the two calls' own hashes.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import math
 import zlib
 from collections.abc import Callable
 from math import floor as _floor
+from typing import Protocol
 
 from telephony.sandbox._calls import (
     ANSWERED,
@@ -32,7 +37,7 @@ from telephony.sandbox._calls import (
 )
 from telephony.sandbox._mix import MASK, mix64
 
-__all__ = ["BANDWIDTH_FAILURES", "History"]
+__all__ = ["History", "HistoryStyle"]
 
 _AREAS = (
     201, 212, 213, 267, 305, 312, 347, 404, 415, 469, 503, 512, 617, 646, 702,
@@ -40,18 +45,6 @@ _AREAS = (
 )  # fmt: skip
 _CLIENTS = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
 _CALLER_NAMES = ("", "", "Unknown", "WIRELESS CALLER", "SMITH JOHN", "ACME CORP")
-
-# Bandwidth disconnect causes for failed calls, with whether the call was answered first
-# (BXML and callback problems happen once the call runs) and the error text.
-BANDWIDTH_FAILURES: tuple[tuple[str, bool, str], ...] = (
-    ("error", False, "Call failed: SIP 500 Server Internal Error"),
-    ("callback-error", True, "Callback to the answer URL timed out"),
-    ("invalid-bxml", True, "Invalid BXML: unknown verb <Speak>"),
-    ("application-error", True, "Unsupported audio format: audio/ogg"),
-    ("account-limit", False, "Account call rate limit exceeded"),
-    ("node-capacity-exceeded", False, "Node capacity exceeded"),
-    ("unknown", False, "Unknown error"),
-)
 
 _OUTCOMES = tuple(
     ANSWERED if r < 64
@@ -62,13 +55,43 @@ _OUTCOMES = tuple(
     else CANCELED
     for r in range(100)
 )  # fmt: skip
-_BANDWIDTH_CAUSES = {ANSWERED: "hangup", BUSY: "busy", NO_ANSWER: "timeout", REJECTED: "rejected"}
-_ANSWERED_BY = ("machine", "human", "", "", "", "", "", "", "", "")
-_RATES = {INBOUND: 85, OUTBOUND: 130, DIAL: 130, CLIENT: 0}  # ten-thousandths of USD a minute
 _CUSTOMERS = 3000  # distinct customer numbers per account
 _CHILD_BELOW = 12  # kind roll < 12: a dial/transfer leg candidate
 _INBOUND_BELOW = 52  # < 52: inbound
-_CLIENT_BELOW = 55  # < 55: client-to-client on Restcomm (outbound on Bandwidth, never a parent)
+_CLIENT_BELOW = 55  # < 55: client-to-client where the style has clients (else outbound)
+
+
+class HistoryStyle(Protocol):
+    """What a vendor's seeded history looks like; its side gives one to ``History``."""
+
+    name: str
+    """Salts the hashes, so each account has its own history."""
+    numbers_slot: int
+    """Which block of area codes the account's own numbers come from."""
+    inbound_starts_on_arrival: bool
+    """An inbound call starts when it arrives (else after a short setup, like outbound)."""
+    client_calls: bool
+    """Registered clients call each other (Client-To-Client) on this vendor."""
+
+    def customer_text(self, number: str, n: int) -> str:
+        """How customer ``n``'s number ``number`` (E.164) shows in this vendor's records."""
+        ...
+
+    def sip_callee(self, g: int) -> str | None:
+        """A SIP URI an outbound call goes to instead of a number, or None."""
+        ...
+
+    def failure_answered(self, g: int) -> bool:
+        """Whether a failed call with detail hash ``g`` was answered before it failed."""
+        ...
+
+    def cause(self, direction: str, outcome: str, g: int) -> str:
+        """The vendor's cause (or leaked status) for an ended call, "" if none."""
+        ...
+
+    def add_facts(self, record: CallRecord, history: History, h: int, g: int) -> None:
+        """Fill the vendor-only facts of ``record`` (errors, prices, caller names...)."""
+        ...
 
 
 def _uuid_text(value: int, more: int) -> str:
@@ -82,22 +105,21 @@ class History:
     def __init__(
         self,
         *,
-        vendor: str,
+        style: HistoryStyle,
         count: int,
         seed: int,
         end: float,
         span: float,
         id_of: Callable[[int], str],
         ring_timeout: float,
-        instance: str = "",
     ) -> None:
         if count < 0:
             raise ValueError("seed_calls must be zero or more")
-        self.vendor = vendor
+        self.style = style
         self.count = count
         self.span = span
         self.step = span / count if count else span
-        self.key = mix64((seed & MASK) ^ zlib.crc32(vendor.encode()) << 32)
+        self.key = mix64((seed & MASK) ^ zlib.crc32(style.name.encode()) << 32)
         # Sparse history (calls a minute or more apart): a leg follows its parent directly
         # and starts just after the parent's answer. Dense history: the leg keeps its own slot,
         # ``lag`` slots (about 40 s) after its parent, so the parent is surely answered.
@@ -109,15 +131,12 @@ class History:
         self.t0 = end - self.max_duration - span
         self.id_of = id_of
         self.ring_timeout = ring_timeout
-        self.instance = instance
-        self.plain_sids_below = count * 3 // 10  # Restcomm: older calls have the short SID
-        ours = 2 if vendor == "restcomm" else 1
-        self.numbers = tuple(f"+1{_AREAS[ours * 7 + k]}555{2000 + k:04d}" for k in range(12))
-        self._customers = tuple(self._customer_text(n) for n in range(_CUSTOMERS))
-        self._number_sids = {
-            number: "PN" + f"{mix64(self.key ^ k):016x}{mix64(self.key ^ ~k):016x}"
-            for k, number in enumerate(self.numbers)
-        }
+        slot = style.numbers_slot
+        self.numbers = tuple(f"+1{_AREAS[slot * 7 + k]}555{2000 + k:04d}" for k in range(12))
+        self._customers = tuple(
+            style.customer_text(f"+1{_AREAS[n % 30]}555{(n // 30) % 10000:04d}", n)
+            for n in range(_CUSTOMERS)
+        )
 
     # -- hashes and base facts (no parent/child logic) ---------------------------------------
     # h = hash(i, 0) decides timing, kind and outcome; g = hash(i, 1) numbers and details.
@@ -137,8 +156,9 @@ class History:
 
     def _start(self, i: int, h: int) -> float:
         created = self._created(i, h)
-        if self.vendor == "bandwidth" and _CHILD_BELOW <= (h >> 16) % 100 < _INBOUND_BELOW:
-            return created  # an inbound Bandwidth call starts when it arrives
+        inbound = _CHILD_BELOW <= (h >> 16) % 100 < _INBOUND_BELOW
+        if inbound and self.style.inbound_starts_on_arrival:
+            return created
         delay = min(0.45 * self.step, 0.05 + ((h >> 40) & 0xFF) * (0.6 / 255.0))
         return _floor((created + delay) * 1000) / 1000
 
@@ -182,15 +202,12 @@ class History:
             _CHILD_BELOW <= kind < _INBOUND_BELOW or kind >= _CLIENT_BELOW
         )
 
-    def _timeline(
-        self, i: int, h: int, g: int
-    ) -> tuple[float, float, float | None, float, str, int]:
-        """(created, start, answer, end, outcome, failure index) from the call's own hash."""
+    def _timeline(self, i: int, h: int, g: int) -> tuple[float, float, float | None, float, str]:
+        """(created, start, answer, end, outcome) from the call's own hash."""
         created = self._created(i, h)
         start = self._start(i, h)
         outcome = _OUTCOMES[(h >> 24) % 100]
         ring = 2 + (g & 0xFF) % 22
-        failure = (g >> 20) % len(BANDWIDTH_FAILURES)
         answer: float | None = None
         if outcome == ANSWERED:
             answer = start + ring
@@ -204,20 +221,14 @@ class History:
             end = start + 2 + ring % 8
         elif outcome == CANCELED:
             end = start + ring + 3
-        elif self.vendor == "bandwidth" and BANDWIDTH_FAILURES[failure][1]:
+        elif self.style.failure_answered(g):
             answer = start + ring
             end = answer + 1 + (g >> 8) % 5
         else:
             end = start + 1 + (g >> 8) % 3
-        return created, start, answer, end, outcome, failure
+        return created, start, answer, end, outcome
 
     # -- the record ----------------------------------------------------------------------------
-
-    def _customer_text(self, n: int) -> str:
-        number = f"+1{_AREAS[n % 30]}555{(n // 30) % 10000:04d}"
-        if self.vendor == "restcomm" and n % 4 == 0:
-            return number[1:]  # some trunks deliver numbers without the plus
-        return number
 
     def _parties(self, kind: int, g: int) -> tuple[str, str, str]:
         """(direction, from, to) of a call that is not a leg."""
@@ -225,12 +236,13 @@ class History:
         ours = self.numbers[(g >> 44) % len(self.numbers)]
         if kind < _INBOUND_BELOW:
             return INBOUND, customer, ours
-        if kind < _CLIENT_BELOW and self.vendor == "restcomm":
+        if kind < _CLIENT_BELOW and self.style.client_calls:
             a = (g >> 48) % len(_CLIENTS)
             b = (a + 1 + (g >> 52) % (len(_CLIENTS) - 1)) % len(_CLIENTS)
             return CLIENT, _CLIENTS[a], _CLIENTS[b]
-        if self.vendor == "bandwidth" and (g >> 56) % 50 == 0:
-            return OUTBOUND, ours, f"sip:agent{(g >> 32) % 40}@sip.example.net"
+        sip = self.style.sip_callee(g)
+        if sip is not None:
+            return OUTBOUND, ours, sip
         return OUTBOUND, ours, customer
 
     def _who(self, i: int, h: int, g: int) -> tuple[str, str, str, int]:
@@ -252,19 +264,6 @@ class History:
         from_ = parent_to if parent_direction == INBOUND else parent_from
         return DIAL, from_, self._customers[(g >> 32) % _CUSTOMERS], p
 
-    def _cause(self, direction: str, outcome: str, g: int) -> str:
-        """Bandwidth: the disconnect cause. Restcomm: ``not-found`` for the failed calls that
-        leak that internal status, else empty."""
-        if self.vendor == "restcomm":
-            leaked = direction == INBOUND and outcome == FAILED and (g >> 56) % 3 == 0
-            return "not-found" if leaked else ""
-        if outcome == FAILED:
-            return BANDWIDTH_FAILURES[(g >> 20) % len(BANDWIDTH_FAILURES)][0]
-        if outcome == CANCELED:
-            # A caller who gives up on an inbound call hangs up; an outbound one is cancelled.
-            return "hangup" if direction == INBOUND else "cancel"
-        return _BANDWIDTH_CAUSES[outcome]
-
     def brief(self, i: int) -> tuple[str, str, str, str, str]:
         """(direction, from, to, outcome, cause) of call ``i``, a few times cheaper than
         ``record``: what listing filters look at first."""
@@ -273,13 +272,13 @@ class History:
         g = mix64(key ^ ((i << 3) | 1))
         direction, from_, to, _ = self._who(i, h, g)
         outcome = _OUTCOMES[(h >> 24) % 100]
-        return direction, from_, to, outcome, self._cause(direction, outcome, g)
+        return direction, from_, to, outcome, self.style.cause(direction, outcome, g)
 
     def record(self, i: int) -> CallRecord:
         key = self.key
         h = mix64(key ^ (i << 3))
         g = mix64(key ^ ((i << 3) | 1))
-        created, start, answer, end, outcome, failure = self._timeline(i, h, g)
+        created, start, answer, end, outcome = self._timeline(i, h, g)
         direction, from_, to, parent = self._who(i, h, g)
         if parent < 0:
             j = i + self.lag
@@ -302,35 +301,9 @@ class History:
             answer=answer,
             end=end,
             outcome=outcome,
-            cause=self._cause(direction, outcome, g),
+            cause=self.style.cause(direction, outcome, g),
             parent_id=self.id_of(parent) if parent >= 0 else None,
             ring_timeout=self.ring_timeout,
         )
-        if self.vendor == "bandwidth":
-            self._bandwidth_facts(record, failure, h, g)
-        else:
-            self._restcomm_facts(record, g)
+        self.style.add_facts(record, self, h, g)
         return record
-
-    def _bandwidth_facts(self, record: CallRecord, failure: int, h: int, g: int) -> None:
-        if record.outcome == FAILED:
-            record.error = (BANDWIDTH_FAILURES[failure][2], _uuid_text(h, g))
-        if record.direction == INBOUND:
-            verstat = "TN-Validation-Failed" if (g >> 12) % 10 == 0 else "TN-Validation-Passed"
-            record.extra["stirShaken"] = {
-                "verstat": verstat,
-                "attestationIndicator": "ABC"[(g >> 8) % 3],
-                "originatingId": _uuid_text(g, h),
-            }
-
-    def _restcomm_facts(self, record: CallRecord, g: int) -> None:
-        direction = record.direction
-        if record.seq >= self.plain_sids_below:
-            record.instance = self.instance
-        if direction == INBOUND:
-            record.caller_name = _CALLER_NAMES[(g >> 8) % len(_CALLER_NAMES)]
-            record.number_sid = self._number_sids.get(record.to, "")
-        elif direction == OUTBOUND and record.answer is not None:
-            record.answered_by = _ANSWERED_BY[(g >> 50) % 10]
-        units = math.ceil(record.talk_seconds() / 60) * _RATES[direction]
-        record.price = f"{units // 10000}.{units % 10000:04d}" if units else "0.00"

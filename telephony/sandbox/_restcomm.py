@@ -48,7 +48,16 @@ from telephony.sandbox._exchange import Reply, Request, basic_credentials, first
 from telephony.sandbox._ledger import Ledger
 from telephony.sandbox._times import MinuteFormat, millis
 
-__all__ = ["API_ROOT", "API_VERSION", "RestcommApi", "ended_status", "wire_status"]
+__all__ = [
+    "API_ROOT",
+    "API_VERSION",
+    "DEFAULT_RING_TIMEOUT",
+    "RATES",
+    "RestcommApi",
+    "ended_status",
+    "wire_status",
+    "wire_times",
+]
 
 API_VERSION = "2012-04-24"
 API_ROOT = f"/restcomm/{API_VERSION}"
@@ -71,7 +80,7 @@ _DIRECTION = {
     DIAL: "outbound-api",  # the server writes outbound-api on every leg it places
     CLIENT: "Client-To-Client",
 }
-_RATE = {INBOUND: 85, OUTBOUND: 130, DIAL: 130, CLIENT: 0}  # ten-thousandths of USD a minute
+RATES = {INBOUND: 85, OUTBOUND: 130, DIAL: 130, CLIENT: 0}  # ten-thousandths of USD a minute
 
 
 def wire_status(record: CallRecord, phase: str) -> str:
@@ -175,7 +184,7 @@ class RestcommApi:
         self.clock = clock
         self.ledger = ledger
         self.account_sid = account_sid
-        self._token = auth_token
+        self.auth_token = auth_token
         self._email = email
         self.instance_id = instance_id
         self.offset = utc_offset_minutes
@@ -223,7 +232,7 @@ class RestcommApi:
         if ended:
             price = record.price
             if price is None:
-                units = math.ceil(record.talk_seconds() / 60) * _RATE[record.direction]
+                units = math.ceil(record.talk_seconds() / 60) * RATES[record.direction]
                 price = f"{units // 10000}.{units % 10000:04d}" if units else "0.00"
         else:
             price = "0.00"
@@ -269,7 +278,7 @@ class RestcommApi:
         if credentials is None:
             return False
         user, password = credentials
-        return user in (self.account_sid, self._email) and password == self._token
+        return user in (self.account_sid, self._email) and password == self.auth_token
 
     def handle(self, request: Request) -> Reply:
         if not self._authorized(request):

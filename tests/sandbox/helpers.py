@@ -47,7 +47,7 @@ def create_bandwidth(
     body = {
         "to": to,
         "from": "+19195554321",
-        "applicationId": sandbox.application_id,
+        "applicationId": sandbox.settings("bandwidth")["application_id"],
         "answerUrl": ANSWER_URL,
         **fields,
     }

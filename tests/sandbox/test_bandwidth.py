@@ -90,7 +90,7 @@ def test_create_answers_201_with_location_and_every_required_field(
     body = {
         "to": "+15550100001",
         "from": "+19195554321",
-        "applicationId": sandbox.application_id,
+        "applicationId": sandbox.settings("bandwidth")["application_id"],
         "answerUrl": "https://app.example/answer",
         "tag": "t-1",
         "password": "secret",
@@ -135,7 +135,7 @@ def test_create_refuses_invalid_bodies(
     body = {
         "to": "+15550100001",
         "from": "+19195554321",
-        "applicationId": sandbox.application_id,
+        "applicationId": sandbox.settings("bandwidth")["application_id"],
         "answerUrl": "https://app.example/answer",
     }
     body.update(change)

@@ -36,7 +36,7 @@ def sdk(make_sandbox: MakeSandbox) -> Iterator[tuple[Any, Sandbox]]:
 
 def test_the_official_sdk_drives_every_calls_operation(sdk: tuple[Any, Sandbox]) -> None:
     api, sandbox = sdk
-    account = sandbox.bandwidth_account
+    account = sandbox.settings("bandwidth")["account_id"]
 
     # create
     created = api.create_call(
@@ -44,7 +44,7 @@ def test_the_official_sdk_drives_every_calls_operation(sdk: tuple[Any, Sandbox])
         bandwidth.CreateCall(
             to=ANSWERS_AND_STAYS,
             var_from="+19195550100",
-            application_id=sandbox.application_id,
+            application_id=sandbox.settings("bandwidth")["application_id"],
             answer_url="https://app.example/answer",
         ),
     )

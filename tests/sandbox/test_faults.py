@@ -37,7 +37,7 @@ def test_server_errors_look_like_each_vendors(make_sandbox: MakeSandbox) -> None
         assert set(failed.json()) == {"type", "description", "id"}
         statuses = {restcomm.get("/Calls").status_code for _ in range(20)}
         assert statuses == {500, 503}
-    assert sandbox.bandwidth.ledger.live() == []  # a failed create created nothing
+    assert sandbox.side("bandwidth").ledger.live() == []  # a failed create created nothing
 
 
 def test_dropped_connections(make_sandbox: MakeSandbox) -> None:

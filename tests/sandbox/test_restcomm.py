@@ -50,7 +50,7 @@ def all_pages(client: httpx.Client, size: int, **params: str) -> list[list[str]]
 
 
 def test_bad_credentials_get_an_empty_401_with_a_challenge(sandbox: Sandbox) -> None:
-    for auth in (None, (sandbox.restcomm_account, "wrong")):
+    for auth in (None, (sandbox.settings("restcomm")["account_sid"], "wrong")):
         with restcomm_client(sandbox, auth=auth) as client:
             response = client.get("/Calls")
             assert response.status_code == 401
@@ -90,7 +90,7 @@ def test_create_answers_200_with_the_call_under_an_odd_root(
     assert text(call, "Sid").startswith(text(call, "InstanceId") + "-CA")
     assert text(call, "Status") == "QUEUED"
     assert text(call, "Direction") == "outbound-api"
-    assert text(call, "AccountSid") == sandbox.restcomm_account
+    assert text(call, "AccountSid") == sandbox.settings("restcomm")["account_sid"]
     assert RFC2822.fullmatch(text(call, "DateCreated"))
     # Set at creation (moved to the answer time if answered); no end or duration yet.
     assert text(call, "StartTime") == "2026-03-02T12:00:00.000Z"
@@ -264,7 +264,7 @@ def test_paging_with_the_servers_defects(make_sandbox: MakeSandbox) -> None:
     sandbox = make_sandbox(seed_calls=120)
     with restcomm_client(sandbox) as client:
         attributes, calls = restcomm_page(client.get("/Calls", params={"PageSize": 50}))
-        path = f"/2012-04-24/Accounts/{sandbox.restcomm_account}/Calls"
+        path = f"/2012-04-24/Accounts/{sandbox.settings('restcomm')['account_sid']}/Calls"
         assert attributes == {
             "page": "0",
             "numpages": "2",  # floor(120 / 50)

@@ -73,8 +73,8 @@ def test_a_million_calls_start_at_once_and_deep_pages_are_quick(
         assert bandwidth.get(f"/calls/{records[-1]['callId']}").status_code == 200
         assert time.perf_counter() - began < 2.0
     # Nothing was stored for the seeded calls.
-    assert sandbox.bandwidth.ledger.live() == []
-    assert sandbox.restcomm.ledger.live() == []
+    assert sandbox.side("bandwidth").ledger.live() == []
+    assert sandbox.side("restcomm").ledger.live() == []
 
 
 def test_created_calls_follow_the_seeded_ones(make_sandbox: MakeSandbox) -> None:
@@ -107,7 +107,7 @@ def test_unknown_ids_that_look_right_are_not_found(make_sandbox: MakeSandbox) ->
 def test_the_quick_look_at_a_seeded_call_agrees_with_the_call(make_sandbox: MakeSandbox) -> None:
     # Filters first look at a cheap summary of each seeded call; it must never disagree.
     sandbox = make_sandbox(seed_calls=4000, seed=11)
-    for api in (sandbox.bandwidth, sandbox.restcomm):
+    for api in sandbox.sides.values():
         history = api.ledger.history
         assert history is not None
         for i in range(history.count):
@@ -119,7 +119,7 @@ def test_the_quick_look_at_a_seeded_call_agrees_with_the_call(make_sandbox: Make
 @pytest.mark.parametrize("count", [12, 400, 12_000])  # calls hours apart ... seconds apart
 def test_legs_start_while_their_parent_talks(make_sandbox: MakeSandbox, count: int) -> None:
     sandbox = make_sandbox(seed_calls=count)
-    for api in (sandbox.bandwidth, sandbox.restcomm):
+    for api in sandbox.sides.values():
         history = api.ledger.history
         assert history is not None
         records = [history.record(i) for i in range(count)]
