@@ -250,6 +250,13 @@ class Sandbox:
             raise ValueError(f"the sandbox serves {served}, not {provider!r}")
         return found
 
+    def __getattr__(self, name: str) -> Side:
+        # ``sb.<provider>`` is the side, as ``sb.side(provider)`` (e.g. ``.ledger``).
+        sides = self.__dict__.get("sides", {})
+        if name in sides:
+            return sides[name]  # type: ignore[no-any-return]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def settings(self, provider: str, *, oauth: bool = False) -> dict[str, str]:
         """The keyword arguments ``telephony.connect(provider, ...)`` needs for this sandbox."""
         if self._server is None:

@@ -82,6 +82,7 @@ def test_every_side_is_served_and_described(make_sandbox: MakeSandbox) -> None:
     assert list(sandbox.sides) == [side.name for side in SIDES] == list(VENDORS)
     for name, side in sandbox.sides.items():
         assert sandbox.side(name) is side
+        assert getattr(sandbox, name) is side  # sb.<provider>, as before the sides
         assert sandbox.settings(name)["base_url"].startswith(f"{sandbox.url}{side.prefix[:-1]}")
         assert len(sandbox.truth(name)) == 3
     assert any(line.startswith("bandwidth (OAuth2)") for line in sandbox.banner())
