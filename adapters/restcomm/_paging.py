@@ -88,7 +88,9 @@ class Order:
             ringing = tuple(str(i) for i in state.get("ring", []))
         except (TypeError, ValueError):
             raise ValidationError("is not a Restcomm cursor", field="cursor") from None
-        if not all(isinstance(record, dict) for record in held) or hold < MIN_HOLD_SECONDS:
+        if hold < MIN_HOLD_SECONDS or not all(
+            isinstance(record, dict) and isinstance(record.get("Sid"), str) for record in held
+        ):
             raise ValidationError("is not a Restcomm cursor", field="cursor")
         return cls(
             watermark=watermark,

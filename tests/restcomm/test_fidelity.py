@@ -14,6 +14,7 @@ import pytest
 import telephony
 from telephony import CallStatus, Direction
 from telephony.report import summarize
+from telephony.toolkit import encode_cursor
 from tests.restcomm.fake_server import ACCOUNT, BASE_URL, TOKEN, FakeRestcomm, record, sid
 from tests.support import Both
 
@@ -314,3 +315,24 @@ def test_older_server_a_call_that_moved_when_answered_is_yielded_once(
     # The move shifted the later pages back by one: at most the call at the next page
     # boundary is on no page (what offset paging cannot give; the README says so).
     assert len({sid(n) for n in range(60)} - set(ids)) <= 1
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        {"w": "soon"},
+        {"seen": [["CA1"]]},
+        {"hold": 5},
+        {"held": ["not a record"]},
+        {"held": [{"Status": "completed"}]},
+        {"ring": 7},
+    ],
+)
+def test_a_tampered_order_state_is_refused_before_sending(
+    api: Both, server: FakeRestcomm, order: dict[str, object]
+) -> None:
+    cursor = encode_cursor("restcomm", {"page": 1, "size": 2, "f": {}, "o": order})
+    with pytest.raises(telephony.ValidationError) as info:
+        api.get_page(cursor=cursor)
+    assert info.value.field == "cursor"
+    assert server.requests == []
