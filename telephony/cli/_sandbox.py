@@ -14,12 +14,12 @@ __all__ = ["sandbox", "sandbox_providers"]
 
 def sandbox_providers(running: Any) -> list[str]:
     """The installed providers a running sandbox has a side for: those it gives settings for
-    (it refuses the others with ValueError)."""
+    (it refuses the others)."""
     served = []
     for name in providers():
         try:
             running.settings(name)
-        except ValueError:
+        except (ValueError, LookupError):
             continue
         served.append(name)
     return served

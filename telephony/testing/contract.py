@@ -188,7 +188,7 @@ class AdapterContract:
             api.calls(started_after=datetime(2024, 1, 1))
 
     def test_a_cursor_from_another_provider_is_refused(self, api: _Runner) -> None:
-        from telephony._cursor import encode_cursor
+        from telephony.toolkit import encode_cursor
 
         foreign = encode_cursor("someone-else", {"o": 0})
         with pytest.raises(telephony.ValidationError):
