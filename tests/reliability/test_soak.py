@@ -108,7 +108,7 @@ def test_a_resumed_export_under_faults_yields_every_call_once(
 
 
 CREATE_FAULTS = Faults(
-    rate_limit=0.15, server_error=0.15, drop=0.1, slow=0.15, slow_seconds=0.45, retry_after=0
+    rate_limit=0.15, server_error=0.15, drop=0.1, slow=0.15, slow_seconds=1.0, retry_after=0
 )
 
 
@@ -118,7 +118,7 @@ def test_creates_under_faults_never_place_a_call_twice(provider: str) -> None:
     told: dict[str, str | None] = {}  # number -> the id the client was told (None: an error)
     failures: Counter[str] = Counter()
     with Sandbox(seed_calls=0, speed=FROZEN, seed=8, start=START, faults=CREATE_FAULTS) as sb:
-        settings = {**options(sb, provider), "timeout": 0.25}
+        settings = {**options(sb, provider), "timeout": 0.4}
         with telephony.connect(provider, **settings) as client:
             for number in numbers:
                 new_call = telephony.NewCall(
