@@ -208,7 +208,7 @@ def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
         description="Figures over the calls of every provider given, as one data set.",
         parents=[connection],
         allow_abbrev=False,
-        usage="%(prog)s [-p PROVIDER ...] [--sandbox] [options]",
+        usage="%(prog)s [-p PROVIDER ...] [--sandbox | --store FILE] [options]",
     )
     report.add_argument(
         "-p",
@@ -230,6 +230,12 @@ def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
         help="with --sandbox: seeded calls per account (default 1000)",
     )
     report.add_argument("--seed", type=int, default=0, help="with --sandbox: history seed")
+    report.add_argument(
+        "--store",
+        metavar="FILE",
+        help="report on the calls kept in this store (see telephony sync) instead of asking "
+        "the providers; --since/--until then bound the creation time",
+    )
     report.add_argument(
         "--since",
         type=parse_since,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from telephony._registry import describe
 from telephony.cli._config import connect, profile_from, provider_settings, providers_from
 from telephony.cli._context import Context
-from telephony.cli._exit import ExitCode
+from telephony.cli._exit import ExitCode, UsageError
 from telephony.cli._logs import showing_retries
 from telephony.cli._output import write_report
 from telephony.cli._progress import Progress, is_terminal
@@ -52,9 +53,30 @@ def _sources(args: argparse.Namespace, ctx: Context) -> Iterator[Mapping[str, di
         yield found
 
 
+def _from_store(args: argparse.Namespace, ctx: Context, group_by: tuple[str, ...]) -> Report:
+    """The report over a store's calls: no provider is asked anything."""
+    from telephony.store import CallStore
+
+    if args.sandbox:
+        raise UsageError("--store and --sandbox: choose one")
+    if not Path(args.store).is_file():
+        raise UsageError(f"--store {args.store}: no such file (fill it with telephony sync)")
+    names = [part.strip() for value in args.provider or () for part in value.split(",")]
+    with CallStore(args.store) as store:
+        return store.summarize(
+            [name for name in names if name] or None,
+            args.since,
+            args.until,
+            group_by=group_by,
+        )
+
+
 def report(args: argparse.Namespace, ctx: Context) -> int:
     fmt = ctx.report_format(args.format)
     result = Report(group_by=group_by_names(args.group_by))  # validates the names first
+    if args.store is not None:
+        write_report(_from_store(args, ctx, result.group_by), ctx.stdout, fmt=fmt)
+        return ExitCode.OK
     with _sources(args, ctx) as sources, contextlib.ExitStack() as stack:
         streams = []
         for name, settings in sources.items():

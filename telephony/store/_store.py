@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 
@@ -30,6 +30,9 @@ from telephony.store._rows import (
     row_of,
     to_micros,
 )
+
+if TYPE_CHECKING:
+    from telephony.report import GroupBy, Report
 
 __all__ = ["CallStore", "SavedPage", "SyncState"]
 
@@ -176,6 +179,20 @@ class CallStore:
         where, params = self._where(provider, since, until)
         (count,) = self._db.execute(f"SELECT count(*) FROM calls{where}", params).fetchone()
         return int(count)
+
+    def summarize(
+        self,
+        provider: str | Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        group_by: GroupBy | Sequence[GroupBy] = ("provider",),
+    ) -> Report:
+        """``telephony.report.summarize(self.calls(...), group_by=...)``, in one pass that
+        SQLite makes when the grouping is by stored columns or ``"day"`` (no ``Call`` built)."""
+        from telephony.store._report import summarize_store
+
+        return summarize_store(self, provider=provider, since=since, until=until, group_by=group_by)
 
     def get(self, provider: str, call_id: str, *, account: str | None = None) -> Call | None:
         """One stored call, or None."""
