@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any, TextIO
 
+from telephony._errors import TelephonyError, ValidationError
 from telephony._models import NewCall
 from telephony.cli._config import connect, profile_from, provider_settings, providers_from
 from telephony.cli._context import Context
 from telephony.cli._exit import ExitCode, UsageError
+from telephony.cli._export import (
+    RESUMABLE_FORMATS,
+    ResumeState,
+    Sink,
+    open_output,
+    read_state,
+    render_page,
+    resume_hint,
+    write_page,
+    write_state,
+)
 from telephony.cli._logs import showing_retries
 from telephony.cli._output import write_call, write_calls
 from telephony.cli._progress import Progress, is_terminal
@@ -102,37 +115,150 @@ class _ClearingSink:
 
 
 def list_calls(args: argparse.Namespace, ctx: Context) -> int:
-    fmt = ctx.call_format(args.format)
-    with _client(args, ctx) as client:
-        calls = client.list_calls(
-            to=args.to,
-            from_=args.from_,
-            status=args.status,
-            started_after=args.since,
-            started_before=args.until,
-            parent_id=args.parent_id,
-            page_size=args.page_size,
-            limit=args.limit,
+    state = read_state(args.resume) if args.resume else None
+    if state is not None:
+        if args.provider and args.provider != state.provider:
+            raise UsageError(f"--resume {args.resume} continues a {state.provider} export")
+        if args.format and args.format != state.format:
+            raise UsageError(f"--resume {args.resume} continues a {state.format} export")
+        args.provider = state.provider
+    fmt = state.format if state is not None else ctx.call_format(args.format)
+    filters = {
+        "to": args.to,
+        "from_": args.from_,
+        "status": args.status,
+        "started_after": args.since,
+        "started_before": args.until,
+        "parent_id": args.parent_id,
+    }
+    resuming = state is not None or args.cursor is not None
+    if resuming and (any(value is not None for value in filters.values()) or args.page_size):
+        raise UsageError(
+            "--cursor and --resume go on with the filters and page size the export began "
+            "with: give no others"
         )
+    if fmt not in RESUMABLE_FORMATS and (resuming or args.output):
+        raise UsageError(
+            f"--output, --cursor and --resume take --format {' or '.join(RESUMABLE_FORMATS)}"
+        )
+    if fmt == "parquet" and not (args.output or state is not None):
+        raise UsageError("--format parquet writes a folder: give --output DIR")
+    if fmt == "parquet" and state is None and args.cursor is None:
+        folder = Path(args.output)
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise UsageError(f"--output {args.output}: exists and is not an empty folder")
+    with _client(args, ctx) as client:
         shown = args.progress
         if shown is None:  # by default only where it is seen and does not mix with the rows
-            shown = is_terminal(ctx.stderr) and not is_terminal(ctx.stdout)
+            shown = is_terminal(ctx.stderr) and not (is_terminal(ctx.stdout) and not args.output)
         progress = Progress(
             ctx.stderr,
             label=f"{client.provider} calls",
             enabled=shown,
             live=is_terminal(ctx.stderr),
         )
-        out: Any = ctx.stdout
-        if progress.enabled and progress.live and is_terminal(ctx.stdout):
-            out = _ClearingSink(ctx.stdout, progress)
-        try:
-            with showing_retries(progress):
-                count = write_calls(progress.track(calls), out, fmt=fmt)
-            ctx.stdout.flush()
-        finally:
-            progress.clear()
+        if fmt in RESUMABLE_FORMATS:
+            count = _export(client, args, ctx, fmt=fmt, state=state, filters=filters,
+                            progress=progress)  # fmt: skip
+        else:
+            count = _table(client, args, ctx, filters=filters, progress=progress)
         progress.finish()
     if count == 0 and fmt == "table":
         ctx.note("no calls")
     return ExitCode.OK
+
+
+def _table(
+    client: Any,
+    args: argparse.Namespace,
+    ctx: Context,
+    *,
+    filters: dict[str, Any],
+    progress: Progress,
+) -> int:
+    calls = client.list_calls(page_size=args.page_size, limit=args.limit, **filters)
+    out: Any = ctx.stdout
+    if progress.enabled and progress.live and is_terminal(ctx.stdout):
+        out = _ClearingSink(ctx.stdout, progress)
+    try:
+        with showing_retries(progress):
+            count: int = write_calls(progress.track(calls), out, fmt="table")
+        ctx.stdout.flush()
+    finally:
+        progress.clear()
+    return count
+
+
+def _export(
+    client: Any,
+    args: argparse.Namespace,
+    ctx: Context,
+    *,
+    fmt: str,
+    state: ResumeState | None,
+    filters: dict[str, Any],
+    progress: Progress,
+) -> int:
+    """Page by page: a page is rendered, written at once, then its cursor kept."""
+    output: str | None = args.output or (state.output if state is not None else None)
+    if state is not None:
+        state_path: Path | None = Path(args.resume)
+    else:
+        state_path = Path(output + ".resume") if output else None
+    parquet = fmt == "parquet"
+    offset = None if state is None else state.offset
+    binary = open_output(output, offset=offset) if output and not parquet else None
+    sink = Sink(ctx.stdout, binary)
+    page_number = offset or 0  # parquet: pages written so far, each its own files
+    written = 0 if state is None else state.written
+    left = args.limit if state is None else state.limit_left
+    cursor = args.cursor if state is None else state.cursor
+    header = state is None and args.cursor is None  # appending: no second CSV header
+    saved = state is not None  # a resume file exists that says where to go on from
+    try:
+        with showing_retries(progress):
+            if left == 0:
+                page = None
+            elif cursor is not None:
+                page = client.get_page(cursor=cursor)
+            else:
+                page = client.get_page(page_size=args.page_size, **filters)
+            while page is not None:
+                items = list(progress.track(page.items if left is None else page.items[:left]))
+                if parquet:
+                    assert output is not None
+                    write_page(items, output, number=page_number)
+                    page_number += 1
+                    position = page_number
+                else:
+                    sink.write(render_page(items, fmt=fmt, header=header))
+                    position = sink.offset()
+                header = False
+                written += len(items)
+                left = None if left is None else left - len(items)
+                cursor = page.next_cursor
+                if cursor is None or left == 0:
+                    break
+                if state_path is not None and output is not None:
+                    write_state(state_path, ResumeState(client.provider, fmt, output, cursor,
+                                                        position, written, left))  # fmt: skip
+                    saved = True
+                page = client.get_page(cursor=cursor)
+    except (TelephonyError, KeyboardInterrupt) as exc:
+        progress.clear()
+        if (saved or cursor is not None) and not isinstance(exc, ValidationError):
+            ctx.note(
+                resume_hint(
+                    provider=client.provider,
+                    fmt=fmt,
+                    cursor=cursor,
+                    state_path=state_path if saved else None,
+                    written=written,
+                )
+            )
+        raise
+    finally:
+        sink.close()
+    if state_path is not None:
+        state_path.unlink(missing_ok=True)
+    return written

@@ -176,7 +176,28 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
     listing.add_argument("--parent-id", metavar="CALL_ID", help="only legs of this call")
     listing.add_argument("--limit", type=whole, metavar="N", help="stop after N calls")
     listing.add_argument("--page-size", type=positive_int, metavar="N", help="calls per request")
-    call_format(listing)
+    listing.add_argument(
+        "--format",
+        choices=CALL_FORMATS,
+        help="output format (default: table on a terminal, jsonl when piped)",
+    )
+    listing.add_argument(
+        "--output",
+        metavar="PATH",
+        help="write to PATH instead of stdout, keeping PATH.resume up to date so that a "
+        "stopped export goes on with --resume",
+    )
+    listing.add_argument(
+        "--resume",
+        metavar="FILE",
+        help="go on with the export FILE (PATH.resume) describes, appending to its output",
+    )
+    listing.add_argument(
+        "--cursor",
+        metavar="CURSOR",
+        help="start at this cursor (printed when an export to stdout stops); append the "
+        "output (>>) to what was written",
+    )
     _progress_flag(listing, "on when stderr is a terminal and stdout is not")
 
     hangup = action(

@@ -306,7 +306,8 @@ def test_internal_error_is_one_line_without_secrets(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(f"bug holding {env['RESTCOMM_AUTH_TOKEN']}")
 
-    monkeypatch.setattr("telephony.cli._calls.write_calls", broken)
+    monkeypatch.setattr("telephony.cli._calls.write_calls", broken)  # the table
+    monkeypatch.setattr("telephony.cli._calls.render_page", broken)  # jsonl, csv: page by page
     result = run("calls", "list", "-p", "restcomm", "--limit", "1")
     line = assert_one_line_failure(result, ExitCode.INTERNAL)
     assert "internal error: RuntimeError: bug holding ***" in line
@@ -324,6 +325,7 @@ def test_interrupted(run: Any, env: dict[str, str], monkeypatch: pytest.MonkeyPa
         raise KeyboardInterrupt
 
     monkeypatch.setattr("telephony.cli._calls.write_calls", interrupted)
+    monkeypatch.setattr("telephony.cli._calls.render_page", interrupted)
     result = run("calls", "list", "-p", "bandwidth")
     assert assert_one_line_failure(result, ExitCode.INTERRUPTED) == "telephony: interrupted"
 
