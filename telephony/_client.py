@@ -162,6 +162,9 @@ class _BaseClient:
             raise ValidationError(
                 "a cursor carries its own filters: pass either cursor or filters", field="cursor"
             )
+        # Each adapter checks the size against its own range; with a cursor some only compare
+        # it with the cursor's, so its type is checked here for every one.
+        check_whole(page_size, "page_size", low=1, high=10**9)
         return self.adapter.get_page(cursor=cursor, page_size=page_size, filters=built)
 
     def _listing(self, page_size: int | None, limit: int | None, filters: FilterArgs) -> _Listing:

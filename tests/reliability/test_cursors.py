@@ -162,3 +162,13 @@ def test_a_cursor_is_not_sent_to_another_path_under_the_origin() -> None:
     with client("bandwidth", recorder) as api, pytest.raises(telephony.ValidationError):
         api.get_page(encode_cursor("bandwidth", state))
     assert recorder.sent == []
+
+
+@pytest.mark.parametrize("page_size", ["5", 0, -1, 2.5, True, float("nan")])
+@pytest.mark.parametrize("provider", ["bandwidth", "restcomm"])
+def test_a_page_size_beside_a_cursor_is_checked(provider: str, page_size: Any) -> None:
+    with client(provider, fake(provider)) as api:
+        cursor = api.get_page(page_size=2).next_cursor
+        with pytest.raises(telephony.ValidationError) as info:
+            api.get_page(cursor, page_size=page_size)
+    assert info.value.field == "page_size"
