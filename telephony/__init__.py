@@ -11,10 +11,12 @@ import importlib
 from typing import Any
 
 from telephony._adapter import Adapter, Flow
+from telephony._callbacks import CallEvent, parse_callback
 from telephony._client import AsyncClient, Client
 from telephony._errors import (
     AuthenticationError,
     ConflictError,
+    InvalidCallbackError,
     InvalidRequestError,
     ListingLoopError,
     MalformedResponseError,
@@ -42,6 +44,7 @@ __all__ = [
     "AsyncClient",
     "AuthenticationError",
     "Call",
+    "CallEvent",
     "CallFilter",
     "CallStatus",
     "Capabilities",
@@ -50,6 +53,7 @@ __all__ = [
     "Direction",
     "FilterArgs",
     "Flow",
+    "InvalidCallbackError",
     "InvalidRequestError",
     "ListingLoopError",
     "MalformedResponseError",
@@ -71,6 +75,7 @@ __all__ = [
     "connect",
     "connect_async",
     "describe",
+    "parse_callback",
     "providers",
 ]
 

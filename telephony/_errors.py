@@ -17,7 +17,8 @@
     │   ├── ResponseTooLargeError      ... or with more than the answer's size cap
     │   └── ListingLoopError           ... or with pages that never end (repeats, loops)
     ├── UnsupportedOperationError  the provider has no such operation
-    └── UnsafeRedirectError        a paging link points at another origin than the configured one
+    ├── UnsafeRedirectError        a paging link points at another origin than the configured one
+    └── InvalidCallbackError       a status callback that cannot be read or fails authentication
 
 Messages never contain credentials: the request URL is kept without its userinfo and no header
 is ever copied into an error.
@@ -28,6 +29,7 @@ from __future__ import annotations
 __all__ = [
     "AuthenticationError",
     "ConflictError",
+    "InvalidCallbackError",
     "InvalidRequestError",
     "ListingLoopError",
     "MalformedResponseError",
@@ -180,3 +182,17 @@ class UnsupportedOperationError(TelephonyError):
 
 class UnsafeRedirectError(TelephonyError):
     """A next-page link points at another origin; it is refused so credentials stay home."""
+
+
+class InvalidCallbackError(TelephonyError):
+    """A status callback (webhook) that cannot be read, or that fails authentication.
+
+    ``provider`` is the vendor it claimed to come from; ``unauthenticated`` is True when it was
+    refused for its credentials (the receiver then answers what that vendor expects, e.g. a
+    ``401`` challenge), False when it could not be read. The message never quotes a credential.
+    """
+
+    def __init__(self, message: str, *, provider: str, unauthenticated: bool = False) -> None:
+        super().__init__(f"{provider} callback: {message}")
+        self.provider = provider
+        self.unauthenticated = unauthenticated

@@ -21,6 +21,7 @@ from telephony._models import Capabilities
 
 if TYPE_CHECKING:
     from telephony._adapter import Adapter
+    from telephony._callbacks import CallbackParser
 
 __all__ = ["Credentials", "PathSegment", "ProviderInfo", "Recording", "Setting"]
 
@@ -30,6 +31,14 @@ _KEYWORD = re.compile(r"[a-z_][a-z0-9_]*")
 # adapter class registered directly, without a ProviderInfo).
 _SECRET_WORDS = ("password", "secret", "token", "key")
 _VARIADIC = (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
+
+
+def _load(target: str) -> Any:
+    module, _, name = target.partition(":")
+    found: Any = importlib.import_module(module)
+    for part in name.split("."):
+        found = getattr(found, part)
+    return found
 
 
 @attrs.frozen(kw_only=True)
@@ -117,6 +126,9 @@ class ProviderInfo:
     credentials: tuple[Credentials, ...] = ()
     recording: Recording = attrs.field(factory=Recording)
     capabilities: Capabilities = attrs.field(factory=Capabilities)
+    callbacks: str | None = None
+    """The ``"module:Class"`` of its ``CallbackParser`` (status webhooks), imported when a
+    callback is parsed; None if it reads none."""
 
     def __attrs_post_init__(self) -> None:
         if not _NAME.fullmatch(self.name):
@@ -170,12 +182,19 @@ class ProviderInfo:
     def adapter_class(self) -> type[Adapter]:
         from telephony._adapter import Adapter
 
-        module, _, name = self.adapter.partition(":")
-        found: Any = importlib.import_module(module)
-        for part in name.split("."):
-            found = getattr(found, part)
+        found = _load(self.adapter)
         if not (isinstance(found, type) and issubclass(found, Adapter)):
             raise TypeError(f"{self.adapter} is not a telephony Adapter")
+        return found
+
+    def callback_parser_class(self) -> type[CallbackParser] | None:
+        if self.callbacks is None:
+            return None
+        from telephony._callbacks import CallbackParser
+
+        found = _load(self.callbacks)
+        if not (isinstance(found, type) and issubclass(found, CallbackParser)):
+            raise TypeError(f"{self.callbacks} is not a telephony CallbackParser")
         return found
 
     def missing(self, given: Mapping[str, object]) -> list[tuple[str, ...]]:

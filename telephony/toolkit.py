@@ -52,6 +52,11 @@ The helpers:
 - cursor fields: ``cursor_whole``, ``cursor_moment``, ``cursor_texts`` and ``cursor_url`` read
   one field of a decoded cursor, refusing (``ValidationError`` on ``cursor``) anything a
   listing did not write;
+- callbacks: a ``CallbackParser`` subclass named by ``ProviderInfo.callbacks`` turns a
+  ``CallbackRequest`` into a ``CallEvent`` (raising ``InvalidCallbackError``) and says what a
+  receiver answers (``Reply``); ``read_pairs`` reads forms and queries with bare keys,
+  ``basic_credentials`` an ``Authorization: Basic`` header, ``same_secret`` compares secrets
+  in constant time;
 - auth: ``ClientCredentialsAuth``, OAuth2 client credentials as an ``httpx.Auth``;
 - vendor-only operations take a ``Runner`` (or ``AsyncRunner``): any client with an
   ``adapter`` and a ``run(flow)`` that drives a flow on its connection and retries.
@@ -62,6 +67,15 @@ from __future__ import annotations
 from telephony._adapter import Adapter, AsyncRunner, Flow, Runner
 from telephony._auth import ClientCredentialsAuth
 from telephony._body import with_body_limit
+from telephony._callbacks import (
+    CallbackParser,
+    CallbackRequest,
+    CallEvent,
+    Reply,
+    basic_credentials,
+    read_pairs,
+    same_secret,
+)
 from telephony._checks import (
     check_call_id,
     check_number,
@@ -80,6 +94,7 @@ from telephony._cursor import (
 from telephony._errors import (
     AuthenticationError,
     ConflictError,
+    InvalidCallbackError,
     InvalidRequestError,
     ListingLoopError,
     MalformedResponseError,
@@ -118,14 +133,18 @@ __all__ = [
     "AsyncRunner",
     "AuthenticationError",
     "Call",
+    "CallEvent",
     "CallFilter",
     "CallStatus",
+    "CallbackParser",
+    "CallbackRequest",
     "Capabilities",
     "ClientCredentialsAuth",
     "ConflictError",
     "Credentials",
     "Direction",
     "Flow",
+    "InvalidCallbackError",
     "InvalidRequestError",
     "ListingLoopError",
     "MalformedResponseError",
@@ -140,6 +159,7 @@ __all__ = [
     "ProviderServerError",
     "RateLimitedError",
     "Recording",
+    "Reply",
     "ResponseTooLargeError",
     "RetryMode",
     "Runner",
@@ -149,6 +169,7 @@ __all__ = [
     "UnsafeRedirectError",
     "UnsupportedOperationError",
     "ValidationError",
+    "basic_credentials",
     "body_text",
     "check_call_id",
     "check_method",
@@ -166,8 +187,10 @@ __all__ = [
     "parse_datetime",
     "parse_iso",
     "provider_error",
+    "read_pairs",
     "register_renames",
     "same_origin",
+    "same_secret",
     "status_error_class",
     "with_body_limit",
     "with_retry_mode",

@@ -75,6 +75,7 @@ BANDWIDTH = ProviderInfo(
             "fallbackPassword": "REDACTED",
         },
     ),
+    callbacks="telephony.adapters.bandwidth._callbacks:BandwidthCallbacks",
     capabilities=Capabilities(
         replace_bxml=True, server_side_status_filter=False, max_page_size=MAX_PAGE_SIZE
     ),

@@ -41,6 +41,7 @@ RESTCOMM = ProviderInfo(
         form_fields={"Password": "REDACTED", "AuthToken": "REDACTED"},
         xml_fields={"AccountSid": "ACCOUNT_SID", "AuthToken": "REDACTED", "Password": "REDACTED"},
     ),
+    callbacks="telephony.adapters.restcomm._callbacks:RestcommCallbacks",
     capabilities=Capabilities(
         replace_bxml=False, server_side_status_filter=False, max_page_size=MAX_PAGE_SIZE
     ),
