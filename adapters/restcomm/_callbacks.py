@@ -139,8 +139,8 @@ class RestcommCallbacks(CallbackParser):
             raise InvalidCallbackError("no CallStatus", provider=PROVIDER)
         parent = _value(params, "ParentCallSid")
         direction = direction_of(_value(params, "Direction"))
-        if parent is not None and direction is Direction.UNKNOWN:
-            direction = Direction.OUTBOUND_DIAL
+        if parent is not None and direction in (Direction.UNKNOWN, Direction.OUTBOUND_API):
+            direction = Direction.OUTBOUND_DIAL  # a leg with a parent is a <Dial> leg
         progress = (
             params.get("CallbackSource") == "call-progress-events"
             or "SequenceNumber" in params
