@@ -37,7 +37,7 @@ __all__ = [
     "write_state",
 ]
 
-RESUMABLE_FORMATS = ("jsonl", "csv")
+RESUMABLE_FORMATS = ("jsonl", "csv", "parquet")
 _VERSION = 1
 
 

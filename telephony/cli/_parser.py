@@ -178,8 +178,9 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
     listing.add_argument("--page-size", type=positive_int, metavar="N", help="calls per request")
     listing.add_argument(
         "--format",
-        choices=CALL_FORMATS,
-        help="output format (default: table on a terminal, jsonl when piped)",
+        choices=(*CALL_FORMATS, "parquet"),
+        help="output format (default: table on a terminal, jsonl when piped); parquet "
+        "(the arrow extra) writes a folder partitioned by provider and day: give --output",
     )
     listing.add_argument(
         "--output",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 from typing import Any
 
 from telephony._client import RetryNotice
 from telephony.cli._config import connect, profile_from, provider_settings, providers_from
 from telephony.cli._context import Context
-from telephony.cli._exit import ExitCode, classify
+from telephony.cli._exit import ExitCode, UsageError, classify
 from telephony.cli._logs import retry_notices
 from telephony.cli._progress import is_terminal
 from telephony.cli._types import positive_float, positive_int
@@ -38,6 +39,12 @@ def add_sync(commands: Any, connection: argparse.ArgumentParser, provider_help: 
         help="each listing starts this long before the newest call of the last one (default 3600)",
     )
     parser.add_argument(
+        "--parquet",
+        metavar="DIR",
+        help="then export the whole store to DIR as Parquet, partitioned by provider and day "
+        "(the arrow extra), replacing what DIR held for those days",
+    )
+    parser.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -46,12 +53,31 @@ def add_sync(commands: Any, connection: argparse.ArgumentParser, provider_help: 
     parser.set_defaults(handler=sync)
 
 
+def _arrow() -> Any:
+    try:
+        return importlib.import_module("telephony.arrow")  # the optional arrow extra
+    except ImportError as exc:
+        raise UsageError(f"--parquet: {exc}") from None
+
+
+def _export_parquet(store_path: str, folder: str) -> int:
+    from telephony.store import CallStore
+
+    arrow = _arrow()
+
+    with CallStore(store_path) as store:
+        count: int = arrow.write_parquet(store.calls(), folder, replace=True)
+    return count
+
+
 def sync(args: argparse.Namespace, ctx: Context) -> int:
     from datetime import timedelta
 
     from telephony.store import SyncProgress
     from telephony.store import sync as run_sync
 
+    if args.parquet:
+        _arrow()  # before any request: the export would fail after the sync otherwise
     profile = profile_from(args, ctx.environ, ctx.redact)
     names = providers_from(args.provider, ctx.environ, several=True, profile=profile)
     # Every provider is checked before the first request is sent.
@@ -94,6 +120,9 @@ def sync(args: argparse.Namespace, ctx: Context) -> int:
         ctx.stderr.write("\r\x1b[K")
     ctx.stdout.write(ctx.redact(summary.format()) + "\n")
     ctx.stdout.flush()
+    if args.parquet and not summary.failed:
+        written = _export_parquet(args.store, args.parquet)
+        ctx.note(f"exported {written:,} calls to {args.parquet}")
     for failed in summary.failed:
         assert failed.error is not None
         code, message = classify(failed.error)

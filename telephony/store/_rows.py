@@ -74,10 +74,17 @@ CREATE TABLE IF NOT EXISTS calls (
     answered_by TEXT,
     raw TEXT NOT NULL,
     synced_us INTEGER NOT NULL,
-    gone INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (provider, account, id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS calls_by_creation ON calls (created_us);
+    gone INTEGER NOT NULL DEFAULT 0
+);
+-- The key. A rowid table, not WITHOUT ROWID: rows carry the vendor record (about 1 KB),
+-- which SQLite stores far better outside the key's B-tree.
+CREATE UNIQUE INDEX IF NOT EXISTS calls_key ON calls (provider, account, id);
+-- Covers what reports read, in creation order: a report over a period scans this index (a
+-- tenth of the table's size: no vendor records) instead of the table.
+CREATE INDEX IF NOT EXISTS calls_for_reports ON calls (
+    created_us, provider, account_id, status, terminal, direction, disconnect_cause, currency,
+    answered_us, ended_us, duration_us, price
+);
 CREATE INDEX IF NOT EXISTS calls_open ON calls (provider, account, terminal, gone);
 CREATE TABLE IF NOT EXISTS sync_state (
     provider TEXT NOT NULL,

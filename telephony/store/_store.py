@@ -3,8 +3,8 @@
 One file, the standard library's sqlite3, no server. Write-ahead logging, so reports read while
 a sync writes, and every page a sync saves is one transaction together with the cursor that
 follows it: a sync killed at any moment (even ``kill -9``) leaves the store at a page boundary,
-and the next run goes on from there. A connection belongs to the thread that opened it; open
-one ``CallStore`` per thread (``sync`` does).
+and the next run goes on from there. Use a ``CallStore`` from one thread at a time; open one
+per thread to work in parallel (``sync`` does).
 """
 
 from __future__ import annotations
@@ -87,7 +87,11 @@ class CallStore:
             )
         self.path = Path(path)
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
-        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        # check_same_thread=False: a stream of calls may be consumed on another thread (pyarrow
+        # writes Parquet from its own); use it from one thread at a time.
+        self._db = sqlite3.connect(
+            self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, never torn
         self._db.executescript(f"BEGIN IMMEDIATE; {SCHEMA} COMMIT;")
