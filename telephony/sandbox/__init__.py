@@ -38,12 +38,22 @@ import threading
 from typing import TextIO
 
 from telephony.sandbox._calls import TEST_NUMBERS
+from telephony.sandbox._delivery import CallbackFaults
 from telephony.sandbox._faults import Faults
 from telephony.sandbox._server import Sandbox
 from telephony.sandbox._side import Side, SideContext
 from telephony.sandbox._truth import CallTruth
 
-__all__ = ["TEST_NUMBERS", "CallTruth", "Faults", "Sandbox", "Side", "SideContext", "serve"]
+__all__ = [
+    "TEST_NUMBERS",
+    "CallTruth",
+    "CallbackFaults",
+    "Faults",
+    "Sandbox",
+    "Side",
+    "SideContext",
+    "serve",
+]
 
 DEFAULT_PORT = 8765
 

@@ -15,6 +15,7 @@ import secrets
 import threading
 import time
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
@@ -117,6 +118,9 @@ def _number(body: dict[str, Any], name: str, low: float, high: float, default: f
 
 
 class BandwidthApi:
+    # Set by the Sandbox: called with each created call (its callbacks are then delivered).
+    on_create: Callable[[CallRecord], None] | None = None
+
     def __init__(
         self,
         *,
@@ -319,9 +323,12 @@ class BandwidthApi:
                 record.cause = "error"
                 record.error = ("Call failed: SIP 503 Service Unavailable", f"{position:032x}")
             record.extra["applicationId"] = fields["applicationId"]
+            record.extra["create"] = fields  # callback URLs, methods and credentials
             return record
 
         record = self.ledger.add(make)
+        if self.on_create is not None:
+            self.on_create(record)
         call_url = f"{request.origin}{API_PREFIX}/accounts/{self.account_id}/calls/{record.id}"
         answer_body = {
             "applicationId": fields["applicationId"],

@@ -5,9 +5,11 @@ and how its faults look on the wire (``voiceApiError`` JSON). The API itself is 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from telephony.sandbox._bandwidth import API_PREFIX, TOKEN_PATH, BandwidthApi
+from telephony.sandbox._bandwidth import API_PREFIX, TOKEN_PATH, BandwidthApi, iso
+from telephony.sandbox._bandwidth_callbacks import BandwidthCallbacks
 from telephony.sandbox._calls import (
     ANSWERED,
     BUSY,
@@ -18,6 +20,7 @@ from telephony.sandbox._calls import (
     REJECTED,
     CallRecord,
 )
+from telephony.sandbox._delivery import Deliverer
 from telephony.sandbox._exchange import Reply, Request
 from telephony.sandbox._history import History
 from telephony.sandbox._ledger import Ledger
@@ -156,6 +159,15 @@ class BandwidthSide(Side):
 
     def handle(self, request: Request) -> Reply:
         return self.api.handle(request)
+
+    def deliver_callbacks(self, deliverer: Deliverer, origin: Callable[[], str]) -> None:
+        account = self.api.account_id
+        side = BandwidthCallbacks(
+            account_id=account,
+            call_url=lambda: f"{origin()}{API_PREFIX}/accounts/{account}/calls/",
+            iso=iso,
+        )
+        self.api.on_create = lambda record: deliverer.watch(record, side)
 
     def settings(self, origin: str, *, oauth: bool = False) -> dict[str, str]:
         found = {

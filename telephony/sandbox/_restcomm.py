@@ -170,6 +170,9 @@ class _Seeded:
 
 
 class RestcommApi:
+    # Set by the Sandbox: called with each created call (its callbacks are then delivered).
+    on_create: Callable[[CallRecord], None] | None = None
+
     def __init__(
         self,
         *,
@@ -348,8 +351,11 @@ class RestcommApi:
         now = millis(self.clock.now())
         start, answer, end, outcome = plan_for(to, created=now, ring_timeout=ring_timeout)
 
+        status_callback = first(form, "StatusCallback")
+        callback_method = (first(form, "StatusCallbackMethod") or "POST").strip().upper()
+
         def make(position: int, sid: str) -> CallRecord:
-            return CallRecord(
+            record = CallRecord(
                 seq=position,
                 id=sid,
                 direction=OUTBOUND,
@@ -364,8 +370,13 @@ class RestcommApi:
                 instance=self.instance_id,
                 ring_timeout=ring_timeout,
             )
+            if status_callback:
+                record.extra["status_callback"] = (status_callback, callback_method)
+            return record
 
         record = self.ledger.add(make)
+        if self.on_create is not None:
+            self.on_create(record)
         # xstream names the root after the record's Java class: clients must look for Call.
         root = "org.restcomm.connect.dao.entities.CallDetailRecord"
         body = f"<{root}>\n{self.call_xml(record, now, '  ')}</{root}>"

@@ -5,14 +5,17 @@ in ``_restcomm``."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from telephony.sandbox._calls import FAILED, INBOUND, OUTBOUND, CallRecord
+from telephony.sandbox._delivery import Deliverer
 from telephony.sandbox._exchange import Reply, Request
 from telephony.sandbox._history import History
 from telephony.sandbox._ledger import Ledger
 from telephony.sandbox._mix import IdCodec, mix64
 from telephony.sandbox._restcomm import API_ROOT, DEFAULT_RING_TIMEOUT, RATES, RestcommApi
+from telephony.sandbox._restcomm_callbacks import RestcommCallbacks
 from telephony.sandbox._side import Side, SideContext
 
 if TYPE_CHECKING:
@@ -126,6 +129,15 @@ class RestcommSide(Side):
 
     def handle(self, request: Request) -> Reply:
         return self.api.handle(request)
+
+    def deliver_callbacks(self, deliverer: Deliverer, origin: Callable[[], str]) -> None:
+        api = self.api
+        side = RestcommCallbacks(
+            account_sid=api.account_sid,
+            instance_id=api.instance_id,
+            utc_offset_minutes=api.offset,
+        )
+        api.on_create = lambda record: deliverer.watch(record, side)
 
     def settings(self, origin: str, *, oauth: bool = False) -> dict[str, str]:
         if oauth:

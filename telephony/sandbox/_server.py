@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telephony.sandbox._clock import SandboxClock
+from telephony.sandbox._delivery import LOCAL_HOSTS, CallbackFaults, Deliverer, Sent
 from telephony.sandbox._exchange import Reply, Request
 from telephony.sandbox._faults import DROP, RATE_LIMIT, SERVER_ERROR, SLOW, FaultPlan, Faults
 from telephony.sandbox._side import Side, SideContext
@@ -148,6 +149,8 @@ class Sandbox:
         start: datetime | None = None,
         history_days: float = 6.0,
         log_requests: bool = False,
+        callback_faults: CallbackFaults | None = None,
+        callback_hosts: frozenset[str] | None = LOCAL_HOSTS,
         **side_options: Any,
     ) -> None:
         if isinstance(seed_calls, bool) or not isinstance(seed_calls, int) or seed_calls < 0:
@@ -189,6 +192,13 @@ class Sandbox:
             )
             side = factory.build(context)
             self.sides[side.name] = side
+        # Status callbacks of created calls: each side says how, the deliverer sends them
+        # (only to ``callback_hosts``: this machine by default; None for anywhere).
+        self.deliverer = Deliverer(
+            self.clock, faults=callback_faults, seed=seed, hosts=callback_hosts
+        )
+        for side in self.sides.values():
+            side.deliver_callbacks(self.deliverer, lambda: self.url)
 
     def __repr__(self) -> str:
         state = self.url if self._server is not None else "stopped"
@@ -209,9 +219,11 @@ class Sandbox:
             daemon=True,
         )
         self._thread.start()
+        self.deliverer.start()
         return self
 
     def close(self) -> None:
+        self.deliverer.close()
         server, self._server = self._server, None
         if server is None:
             return
@@ -281,6 +293,16 @@ class Sandbox:
     def advance(self, seconds: float) -> None:
         """Move sandbox time forward (calls progress, Bandwidth forgets old calls)."""
         self.clock.advance(seconds)
+
+    @property
+    def callbacks_sent(self) -> list[Sent]:
+        """Every status callback delivered so far (or dropped, or skipped), oldest first."""
+        return self.deliverer.sent
+
+    def wait_for_callbacks(self, timeout: float = 10.0) -> bool:
+        """Wait (at most ``timeout`` wall-clock seconds) until every created call has ended
+        and its callbacks have gone; True if they have. ``advance`` ends calls sooner."""
+        return self.deliverer.wait_idle(timeout)
 
     @property
     def request_count(self) -> int:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from telephony.sandbox._calls import CallRecord
 from telephony.sandbox._clock import SandboxClock
+from telephony.sandbox._delivery import Deliverer
 from telephony.sandbox._exchange import Reply, Request
 from telephony.sandbox._faults import Faults
 from telephony.sandbox._ledger import Ledger
@@ -88,6 +89,11 @@ class Side(abc.ABC):
     def held(self, record: CallRecord, now: float) -> bool:
         """Whether the vendor still serves this call (some forget old calls)."""
         return True
+
+    def deliver_callbacks(self, deliverer: Deliverer, origin: Callable[[], str]) -> None:
+        """Have the calls created from now on call back their URLs through ``deliverer``,
+        the vendor's way (``origin()``: the sandbox's URL once serving). Default: none."""
+        return  # a vendor without callbacks in the sandbox
 
     def banner(self, origin: str) -> list[str]:
         """Lines ``serve`` prints: the settings to connect with."""

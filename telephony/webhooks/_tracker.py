@@ -140,11 +140,13 @@ class CallTracker:
         return state
 
     def settle(self, call_id: str, *, provider: str | None = None) -> CallState | None:
-        """Read an ended call's outcome from its record (through the tracker's client); the
-        state afterwards (unchanged if the record does not show it ended, or cannot be read).
-        """
+        """Read the call's record (through the tracker's client) to learn what its events did
+        not say: the outcome of a call that ended silently, or that a call ended at all (a
+        Restcomm leg that rings out sends no ``completed``). The state afterwards, unchanged
+        when the record does not show the call over, or cannot be read. Do not call it for
+        every live call at once: a near-real-time API (Bandwidth's) can lag the events."""
         state = self.get(call_id, provider=provider)
-        if state is None or state.settled or self._client is None:
+        if state is None or (state.is_terminal and state.settled) or self._client is None:
             return state
         try:
             call = self._client.get_call(call_id)
@@ -155,11 +157,12 @@ class CallTracker:
         with self._lock:
             key = (state.provider, state.call_id)
             current = self._states[key]
-            if current.settled:
+            if current.is_terminal and current.settled:
                 return current
             settled = attrs.evolve(
                 current,
                 status=call.status,
+                is_terminal=True,
                 answered_at=current.answered_at or call.answered_at,
                 ended_at=current.ended_at or call.ended_at,
                 disconnect_cause=current.disconnect_cause or call.disconnect_cause,

@@ -24,7 +24,14 @@ from telephony.sandbox._sides import SIDES
 from tests.sandbox.helpers import START, MakeSandbox
 
 SANDBOX = Path(server_module.__file__).parent
-SIDE_FILES = {"_bandwidth.py", "_bandwidth_side.py", "_restcomm.py", "_restcomm_side.py"}
+SIDE_FILES = {
+    "_bandwidth.py",
+    "_bandwidth_callbacks.py",
+    "_bandwidth_side.py",
+    "_restcomm.py",
+    "_restcomm_callbacks.py",
+    "_restcomm_side.py",
+}
 VENDORS = ("bandwidth", "restcomm")
 
 
