@@ -31,6 +31,7 @@ from telephony._errors import (
     UnsafeRedirectError,
     UnsupportedOperationError,
     ValidationError,
+    WaitTimeoutError,
 )
 from telephony._filters import CallFilter, FilterArgs
 from telephony._models import Call, CallStatus, Capabilities, Direction, NewCall, Page
@@ -71,6 +72,7 @@ __all__ = [
     "UnsafeRedirectError",
     "UnsupportedOperationError",
     "ValidationError",
+    "WaitTimeoutError",
     "adapter_class",
     "connect",
     "connect_async",

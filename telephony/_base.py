@@ -8,6 +8,7 @@ clients in ``telephony._client`` only send, sleep and iterate.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from telephony._errors import TransportError, ValidationError
 from telephony._filters import CallFilter, FilterArgs
 from telephony._models import Call, Capabilities, Page
 from telephony._retry import Retry, RetryBudget, RetryPolicy
+from telephony._wait import Until, Waiter
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -171,6 +173,18 @@ class BaseClient:
         # it with the cursor's, so its type is checked here for every one.
         check_whole(page_size, "page_size", low=1, high=10**9)
         return self.adapter.get_page(cursor=cursor, page_size=page_size, filters=built)
+
+    def _waiter(
+        self, call_id: str, timeout: float, until: Until, interval: float, max_interval: float
+    ) -> Waiter:
+        return Waiter(
+            call_id,
+            timeout=timeout,
+            until=until,
+            interval=interval,
+            max_interval=max_interval,
+            now=time.monotonic(),
+        )
 
     def _listing(self, page_size: int | None, limit: int | None, filters: FilterArgs) -> Listing:
         first = self._page_flow(None, page_size, filters)

@@ -26,10 +26,11 @@ from telephony._base import (
     transport_error,
 )
 from telephony._body import aread_body, read_body
-from telephony._errors import ValidationError
+from telephony._errors import NotFoundError, ValidationError
 from telephony._filters import FilterArgs
 from telephony._models import Call, NewCall, Page
 from telephony._retry import RetryBudget
+from telephony._wait import Until
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncClient", "Client", "RetryNotice"]
 
@@ -134,6 +135,33 @@ class Client(BaseClient):
     def replace_bxml(self, call_id: str, bxml: str) -> None:
         """Bandwidth only: replace the running BXML document."""
         self.run(self._bxml_flow(call_id, bxml))
+
+    def wait_for_call(
+        self,
+        call_id: str,
+        *,
+        timeout: float,
+        until: Until = None,
+        interval: float = 0.5,
+        max_interval: float = 10.0,
+    ) -> Call:
+        """Read the call until ``until`` holds (default: it has ended) and return it; without
+        webhooks, how to know a call is over. ``until`` is a ``CallStatus``, several, or a
+        function of the ``Call``. Reads back off from ``interval`` to ``max_interval`` seconds;
+        a call not found yet is waited for (a near-real-time API answers 404 for a call made
+        moments ago), one that disappears after being seen raises ``NotFoundError``.
+        ``WaitTimeoutError`` (with the last ``call`` read) after ``timeout`` seconds."""
+        waiter = self._waiter(call_id, timeout, until, interval, max_interval)
+        while True:
+            read: Call | NotFoundError
+            try:
+                read = self.get_call(call_id)
+            except NotFoundError as error:
+                read = error
+            step = waiter.step(read, time.monotonic())
+            if isinstance(step, Call):
+                return step
+            time.sleep(step)
 
     def get_page(
         self,
@@ -270,6 +298,28 @@ class AsyncClient(BaseClient):
     @same_doc(Client.replace_bxml)
     async def replace_bxml(self, call_id: str, bxml: str) -> None:
         await self.run(self._bxml_flow(call_id, bxml))
+
+    @same_doc(Client.wait_for_call)
+    async def wait_for_call(
+        self,
+        call_id: str,
+        *,
+        timeout: float,
+        until: Until = None,
+        interval: float = 0.5,
+        max_interval: float = 10.0,
+    ) -> Call:
+        waiter = self._waiter(call_id, timeout, until, interval, max_interval)
+        while True:
+            read: Call | NotFoundError
+            try:
+                read = await self.get_call(call_id)
+            except NotFoundError as error:
+                read = error
+            step = waiter.step(read, time.monotonic())
+            if isinstance(step, Call):
+                return step
+            await _async_sleep(step)
 
     @same_doc(Client.get_page)
     async def get_page(

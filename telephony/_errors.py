@@ -18,6 +18,7 @@
     │   └── ListingLoopError           ... or with pages that never end (repeats, loops)
     ├── UnsupportedOperationError  the provider has no such operation
     ├── UnsafeRedirectError        a paging link points at another origin than the configured one
+    ├── WaitTimeoutError           ``wait_for_call`` ran out of time
     └── InvalidCallbackError       a status callback that cannot be read or fails authentication
 
 Messages never contain credentials: the request URL is kept without its userinfo and no header
@@ -25,6 +26,11 @@ is ever copied into an error.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from telephony._models import Call
 
 __all__ = [
     "AuthenticationError",
@@ -44,6 +50,7 @@ __all__ = [
     "UnsafeRedirectError",
     "UnsupportedOperationError",
     "ValidationError",
+    "WaitTimeoutError",
 ]
 
 
@@ -196,3 +203,12 @@ class InvalidCallbackError(TelephonyError):
         super().__init__(f"{provider} callback: {message}")
         self.provider = provider
         self.unauthenticated = unauthenticated
+
+
+class WaitTimeoutError(TelephonyError):
+    """``wait_for_call`` ran out of time. ``call`` is the last state read (None: the call was
+    never found)."""
+
+    def __init__(self, message: str, *, call: Call | None = None) -> None:
+        super().__init__(message)
+        self.call = call

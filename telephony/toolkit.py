@@ -109,6 +109,7 @@ from telephony._errors import (
     UnsafeRedirectError,
     UnsupportedOperationError,
     ValidationError,
+    WaitTimeoutError,
 )
 from telephony._filters import CallFilter
 from telephony._http import body_text, provider_error, same_origin, status_error_class
@@ -169,6 +170,7 @@ __all__ = [
     "UnsafeRedirectError",
     "UnsupportedOperationError",
     "ValidationError",
+    "WaitTimeoutError",
     "basic_credentials",
     "body_text",
     "check_call_id",
