@@ -1,8 +1,9 @@
 """``telephony demo``: the whole product in a few seconds, with no vendor account.
 
 Starts the sandbox in-process on a free port, places calls to its outcome test numbers on
-every provider it serves, waits for them to end, lists each account page by page, and prints
-one table of every call (merged by creation time) and per-provider figures.
+every provider it serves, receives their status callbacks on a local receiver while waiting
+for them to end, lists each account page by page, and prints one table of every call (merged
+by creation time) and per-provider figures.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, TextIO
 import telephony
 from telephony._models import Call, CallStatus, NewCall
 from telephony.cli._context import Context
+from telephony.cli._demo_callbacks import CallbackFeed
 from telephony.cli._exit import CliError, ExitCode
 from telephony.cli._output import write_calls, write_status_counts
 from telephony.cli._sandbox import sandbox_providers
@@ -43,11 +45,18 @@ class DemoError(CliError):
     exit_code = ExitCode.FAILURE
 
 
-def _place_calls(client: Any, out: TextIO) -> list[Call]:
+def _place_calls(client: Any, out: TextIO, feed: CallbackFeed | None = None) -> list[Call]:
     placed = []
+    provider = client.provider
+    answer_url = _ANSWER_URL if feed is None else feed.url(provider, "answer")
+    status_url = None if feed is None else feed.url(provider, "status")
     for number in OUTCOME_NUMBERS:
         new_call = NewCall(
-            to=number, from_=_CALLER, answer_url=_ANSWER_URL, ring_timeout=_RING_TIMEOUT
+            to=number,
+            from_=_CALLER,
+            answer_url=answer_url,
+            status_callback_url=status_url,
+            ring_timeout=_RING_TIMEOUT,
         )
         placed.append(client.create_call(new_call))
     out.write(f"  {client.provider}: placed {len(placed)} calls to the outcome numbers\n")
@@ -116,11 +125,16 @@ def demo(args: argparse.Namespace, ctx: Context) -> int:
         settings: dict[str, dict[str, Any]] = {name: sandbox.settings(name) for name in names}
         clients = {name: telephony.connect(name, **settings[name]) for name in names}
         try:
-            out.write("placing calls:\n")
-            placed = [call for client in clients.values() for call in _place_calls(client, out)]
-            out.flush()
-            _wait_for_ends(clients, placed, deadline=time.monotonic() + args.wait)
-            out.write("  every placed call has ended\n\n")
+            with CallbackFeed(clients) as feed:
+                out.write("placing calls:\n")
+                placed = [c for client in clients.values() for c in _place_calls(client, out, feed)]
+                out.flush()
+                _wait_for_ends(clients, placed, deadline=time.monotonic() + args.wait)
+                out.write("  every placed call has ended\n\n")
+                sandbox.wait_for_callbacks(timeout=args.wait)
+                final = [clients[call.provider].get_call(call.id) for call in placed]
+                feed.write(out, final)
+                out.write("\n")
             out.write("listing each account, page by page:\n")
             listed = [_list_paged(client, args.page_size, out) for client in clients.values()]
         finally:

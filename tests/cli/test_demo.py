@@ -25,6 +25,12 @@ def test_demo(run: Any, clean_env: Any) -> None:
         assert heading in out
     for provider in ("bandwidth", "restcomm"):
         assert f"  {provider}: placed {len(OUTCOME_NUMBERS)} calls" in out
+    # The sandbox called a local receiver back; the tracked states agree with get_call.
+    callbacks = out.split("status callbacks received: ")[1].split("\n\n")[0].splitlines()
+    events = {tuple(line.split()[::2][:2]) for line in callbacks[1:-1]}
+    assert {("bandwidth", "disconnect"), ("restcomm", "completed")} <= events
+    placed_count = 2 * len(OUTCOME_NUMBERS)
+    assert callbacks[-1].endswith(f"equals get_call: {placed_count} of {placed_count}")
     paging = [line for line in out.splitlines() if "pages of up to 4" in line]
     assert len(paging) == 2
     for line in paging:
