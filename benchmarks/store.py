@@ -44,6 +44,15 @@ PAGE = 1000
 
 
 def _peak_mb() -> float:
+    """This process's peak RSS. VmHWM where Linux has it: ru_maxrss survives exec, so a child
+    started by a large parent would report the parent's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
