@@ -14,4 +14,5 @@ _COMMON = {
 }
 settings.register_profile("ci", max_examples=60, **_COMMON)
 settings.register_profile("soak", max_examples=10_000, **_COMMON)
+settings.register_profile("thorough", max_examples=10_000, **_COMMON)
 settings.load_profile(os.environ.get("TELEPHONY_HYPOTHESIS_PROFILE", "ci"))
