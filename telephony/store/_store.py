@@ -233,6 +233,11 @@ class CallStore:
         # re-reading open calls finds them whatever each record says. A call twice in one
         # page: its last record wins.
         rows = {call.id: row_of(call, account) for call in calls}
+        strangers = {row[0] for row in rows.values()} - {provider}
+        if strangers:  # they would be stored under a key the next lookups never ask for
+            raise ValidationError(
+                f"calls of {sorted(strangers)} saved as {provider!r} calls", field="calls"
+            )
         before = self._existing(provider, account, list(rows))
         new = updated = 0
         now = time.time_ns() // 1000

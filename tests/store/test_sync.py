@@ -109,6 +109,9 @@ def test_a_page_and_its_cursor_commit_together(store_path: Path) -> None:
             store.save_page("p", "a", [call], state=bad)
         assert store.count() == 0  # the calls went back with the cursor
         assert store.state("p", "a") == state
+        with pytest.raises(telephony.ValidationError) as caught:
+            store.save_page("q", "a", [call], state=state)  # a "p" call under "q"
+        assert caught.value.field == "calls"
 
 
 def test_one_failing_provider_does_not_stop_the_others(sandbox: Sandbox, store_path: Path) -> None:
