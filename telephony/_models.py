@@ -153,6 +153,12 @@ class Page(Generic[T]):
     def __len__(self) -> int:
         return len(self.items)
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a page of calls as a table of the export columns."""
+        from telephony.report._html import calls_table
+
+        return calls_table(self.items)
+
 
 @attrs.frozen(slots=True)
 class Capabilities:

@@ -23,6 +23,7 @@ from telephony.cli._exit import ExitCode, UsageError
 from telephony.cli._output import CALL_FORMATS, REPORT_FORMATS
 from telephony.cli._sync import add_sync
 from telephony.cli._types import positive_float, positive_int, whole
+from telephony.report import EVERY
 
 __all__ = ["build_parser"]
 
@@ -273,11 +274,21 @@ def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
         metavar="NAMES",
         help="comma-separated Call fields or 'day' (default provider; 'none': overall only)",
     )
+    report.add_argument(
+        "--every",
+        choices=EVERY,
+        help="figures per provider per hour, day or week (UTC; weeks start on Monday)",
+    )
+    report.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write one self-contained page of charts and tables (per day unless --every)",
+    )
     report.add_argument("--page-size", type=positive_int, metavar="N", help="calls per request")
     report.add_argument(
         "--format",
         choices=REPORT_FORMATS,
-        help="output format (default: table on a terminal, json when piped)",
+        help="output format (default: table on a terminal, json when piped; none with --html)",
     )
     _progress_flag(report, "on when stderr is a terminal")
     report.set_defaults(handler=_report.report)

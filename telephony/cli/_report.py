@@ -16,9 +16,10 @@ from telephony.cli._logs import showing_retries
 from telephony.cli._output import write_report
 from telephony.cli._progress import Progress, is_terminal
 from telephony.cli._sandbox import sandbox_providers
-from telephony.report import Report, merge
+from telephony.report import Report, merge, render_html
+from telephony.report._series import series_of
 
-__all__ = ["group_by_names", "report"]
+__all__ = ["emit", "group_by_names", "grouping", "report"]
 
 
 def group_by_names(values: list[str] | None) -> tuple[str, ...]:
@@ -29,6 +30,41 @@ def group_by_names(values: list[str] | None) -> tuple[str, ...]:
     if names == ["none"]:
         return ()
     return tuple(names)
+
+
+def grouping(args: argparse.Namespace) -> tuple[str, ...]:
+    """``--group-by`` then the ``--every`` bucket; ``--html`` charts one series per value of a
+    single grouping, per day unless ``--every`` says otherwise."""
+    names = group_by_names(args.group_by)
+    every = args.every or ("day" if args.html else None)
+    if args.html and len(names) != 1:
+        raise UsageError(
+            f"--html charts one line per value of one --group-by name, got "
+            f"{','.join(names) or 'none'}: give one (e.g. --group-by provider)"
+        )
+    if every is None:
+        return names
+    if every in names:
+        raise UsageError(f"--every {every} and --group-by {every}: give it once")
+    return (*names, every)
+
+
+def emit(result: Report, args: argparse.Namespace, ctx: Context) -> None:
+    """The report on stdout; with ``--html FILE`` the page in FILE (and on stdout only what
+    ``--format`` asks for)."""
+    if args.html is None:
+        write_report(result, ctx.stdout, fmt=ctx.report_format(args.format))
+        return
+    series = series_of(result)
+    assert series is not None  # grouping() made it (name, bucket)
+    title = "Calls of " + ", ".join(series.names) if series.names else "Call report"
+    try:
+        Path(args.html).write_text(render_html(series, title=title), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--html {args.html}: cannot write it ({exc.strerror})") from None
+    print(f"wrote {args.html}", file=ctx.stderr)
+    if args.format is not None:
+        write_report(result, ctx.stdout, fmt=args.format)
 
 
 @contextlib.contextmanager
@@ -72,10 +108,9 @@ def _from_store(args: argparse.Namespace, ctx: Context, group_by: tuple[str, ...
 
 
 def report(args: argparse.Namespace, ctx: Context) -> int:
-    fmt = ctx.report_format(args.format)
-    result = Report(group_by=group_by_names(args.group_by))  # validates the names first
+    result = Report(group_by=grouping(args))  # validates the names first
     if args.store is not None:
-        write_report(_from_store(args, ctx, result.group_by), ctx.stdout, fmt=fmt)
+        emit(_from_store(args, ctx, result.group_by), args, ctx)
         return ExitCode.OK
     with _sources(args, ctx) as sources, contextlib.ExitStack() as stack:
         streams = []
@@ -101,5 +136,5 @@ def report(args: argparse.Namespace, ctx: Context) -> int:
         finally:
             progress.clear()
         progress.finish()
-    write_report(result, ctx.stdout, fmt=fmt)
+    emit(result, args, ctx)
     return ExitCode.OK

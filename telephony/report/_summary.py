@@ -20,7 +20,16 @@ import attrs
 from telephony._errors import ValidationError
 from telephony._models import Call, CallStatus, Direction
 
-__all__ = ["GroupBy", "Report", "Summary", "asummarize", "call_day", "summarize"]
+__all__ = [
+    "GroupBy",
+    "Report",
+    "Summary",
+    "asummarize",
+    "call_day",
+    "call_hour",
+    "call_week",
+    "summarize",
+]
 
 # A grouping: a Call field name, "day", or a function of the call.
 GroupBy = str | Callable[[Call], Hashable]
@@ -213,8 +222,29 @@ def call_day(call: Call) -> date | None:
     return created_at.astimezone(UTC).date()
 
 
+def call_hour(call: Call) -> datetime | None:
+    """``created_at`` in UTC cut to the hour (None without one): the ``"hour"`` grouping."""
+    created_at = call.created_at
+    if created_at is None:
+        return None
+    if created_at.tzinfo is None:
+        raise ValidationError(f"call {call.id!r} has a naive created_at", field="created_at")
+    return created_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def call_week(call: Call) -> date | None:
+    """The Monday starting the ISO week of ``created_at`` in UTC (None without one): the
+    ``"week"`` grouping."""
+    day = call_day(call)
+    return None if day is None else day - timedelta(days=day.weekday())
+
+
 _GROUPABLE_FIELDS = frozenset(field.name for field in attrs.fields(Call)) - {"raw"}
-_NAMED_GROUPINGS: Mapping[str, Callable[[Call], Hashable]] = {"day": call_day}
+_NAMED_GROUPINGS: Mapping[str, Callable[[Call], Hashable]] = {
+    "day": call_day,
+    "hour": call_hour,
+    "week": call_week,
+}
 
 
 def _grouping(group_by: GroupBy | Sequence[GroupBy]) -> tuple[tuple[str, ...], Callable[..., Any]]:
@@ -393,6 +423,12 @@ class Report:
         return (self.group_by, self._tallies) == (other.group_by, other._tallies)
 
     __hash__ = None  # type: ignore[assignment]
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a report as the table ``format_table`` prints."""
+        from telephony.report._html import report_table
+
+        return report_table(self)
 
     def __repr__(self) -> str:
         return (

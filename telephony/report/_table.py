@@ -9,7 +9,7 @@ from telephony.report._summary import Report, Summary, currency_label, key_value
 
 __all__ = ["format_table"]
 
-_FIGURES = (
+FIGURE_NAMES = (
     "calls",
     "attempts",
     "answered",
@@ -45,7 +45,7 @@ def _cost(summary: Summary) -> str:
     return " ".join(f"{amount} {currency_label(currency)}" for currency, amount in items)
 
 
-def _figures(summary: Summary) -> list[str]:
+def figure_cells(summary: Summary) -> list[str]:
     return [
         str(summary.calls),
         str(summary.attempts),
@@ -70,12 +70,12 @@ def format_table(report: Report) -> str:
     left, figures right. Ratios in percent, ACD and talk time as H:MM:SS, "-" where a figure is
     undefined. Ends with a newline."""
     group_columns = list(report.group_by) or ["group"]
-    header = [*group_columns, *_FIGURES]
+    header = [*group_columns, *FIGURE_NAMES]
     rows: list[list[str]] = [
-        [*(_label(value) for value in key), *_figures(summary)]
+        [*(_label(value) for value in key), *figure_cells(summary)]
         for key, summary in report.sorted_groups()
     ]
-    overall = ["(all)", *([""] * (len(group_columns) - 1)), *_figures(report.overall)]
+    overall = ["(all)", *([""] * (len(group_columns) - 1)), *figure_cells(report.overall)]
     rows.append(overall)
     left = len(group_columns)
     return _render(header, rows, left_aligned=left)

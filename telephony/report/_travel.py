@@ -56,6 +56,8 @@ _KEY_TYPES: Mapping[str, Callable[[Any], Hashable]] = {
     "status": CallStatus,
     "direction": Direction,
     "day": date.fromisoformat,
+    "week": date.fromisoformat,
+    "hour": _time_key,
     "duration": _duration_key,
     "price": _price_key,
     **dict.fromkeys(
