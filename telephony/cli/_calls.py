@@ -24,7 +24,7 @@ from telephony.cli._export import (
 )
 from telephony.cli._logs import showing_retries
 from telephony.cli._output import write_call, write_calls
-from telephony.cli._progress import Progress, is_terminal
+from telephony.cli._progress import Progress, is_terminal, progress_for
 
 __all__ = ["create", "get", "hangup", "list_calls", "redirect", "replace_bxml"]
 
@@ -148,15 +148,7 @@ def list_calls(args: argparse.Namespace, ctx: Context) -> int:
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise UsageError(f"--output {args.output}: exists and is not an empty folder")
     with _client(args, ctx) as client:
-        shown = args.progress
-        if shown is None:  # by default only where it is seen and does not mix with the rows
-            shown = is_terminal(ctx.stderr) and not (is_terminal(ctx.stdout) and not args.output)
-        progress = Progress(
-            ctx.stderr,
-            label=f"{client.provider} calls",
-            enabled=shown,
-            live=is_terminal(ctx.stderr),
-        )
+        progress = progress_for(ctx.stderr, label=f"{client.provider} calls", chosen=args.progress)
         if fmt in RESUMABLE_FORMATS:
             count = _export(client, args, ctx, fmt=fmt, state=state, filters=filters,
                             progress=progress)  # fmt: skip

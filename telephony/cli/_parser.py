@@ -200,7 +200,7 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
         help="start at this cursor (printed when an export to stdout stops); append the "
         "output (>>) to what was written",
     )
-    _progress_flag(listing, "on when stderr is a terminal and stdout is not")
+    _progress_flag(listing, "on once the listing runs long: 2 s on a terminal, else 10 s")
 
     hangup = action(
         "hangup", "end a call (cancel it if not answered yet)", _calls.hangup, " CALL_ID"
@@ -290,7 +290,7 @@ def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
         choices=REPORT_FORMATS,
         help="output format (default: table on a terminal, json when piped; none with --html)",
     )
-    _progress_flag(report, "on when stderr is a terminal")
+    _progress_flag(report, "on once the listing runs long: 2 s on a terminal, else 10 s")
     report.set_defaults(handler=_report.report)
 
 

@@ -6,7 +6,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO, TypeVar
 
-__all__ = ["Progress", "is_terminal"]
+__all__ = ["LONG_LISTING", "Progress", "is_terminal", "progress_for"]
+
+# Seconds after which a listing counts as long: by default (no --progress / --no-progress) the
+# progress line appears only then, on a terminal or not, so quick commands stay quiet but a
+# long client-side filtered scan never leaves a blank screen.
+LONG_LISTING = {True: 2.0, False: 10.0}  # live (terminal), logged (file or pipe)
 
 T = TypeVar("T")
 
@@ -19,13 +24,27 @@ def is_terminal(stream: object) -> bool:
         return False
 
 
+def progress_for(stream: TextIO, *, label: str, chosen: bool | None) -> Progress:
+    """The progress of a listing: ``--progress`` / ``--no-progress`` as ``chosen``; by default
+    on, terminal or not, once the listing runs long (``LONG_LISTING``), then every 10 s in a
+    file or pipe."""
+    live = is_terminal(stream)
+    if chosen is not None:
+        return Progress(stream, label=label, enabled=chosen, live=live)
+    return Progress(
+        stream, label=label, enabled=True, live=live, after=LONG_LISTING[live],
+        log_interval=LONG_LISTING[False],
+    )  # fmt: skip
+
+
 class Progress:
     """Counts items and shows ``label: 12,345 calls, 3,210/s`` (and, while a request waits
     to be retried, ``..., waiting 3.0 s to retry (429 Too Many Requests)``).
 
     On a terminal (``live``) one line is redrawn in place at most every ``interval`` seconds and
     cleared at the end; elsewhere (``--progress`` into a file) a line is written every
-    ``log_interval`` seconds. Disabled, it only counts.
+    ``log_interval`` seconds. Disabled, it only counts. With ``after`` it stays silent for that
+    many seconds (the closing line too, if nothing was shown by then).
     """
 
     def __init__(
@@ -37,6 +56,7 @@ class Progress:
         live: bool,
         interval: float = 0.1,
         log_interval: float = 1.0,
+        after: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.stream = stream
@@ -47,8 +67,10 @@ class Progress:
         self._clock = clock
         self._interval = interval if live else log_interval
         self._started = clock()
-        self._next = self._started + self._interval
+        self._after = after
+        self._next = self._started + max(self._interval, after)
         self._shown = False  # a live line is on screen
+        self._spoke = after <= 0  # anything was written (else the closing line is not either)
 
     def track(self, items: Iterable[T]) -> Iterator[T]:
         """Yield ``items``, counting each."""
@@ -70,6 +92,7 @@ class Progress:
         return f"{self.label}: {self.count:,} calls, {rate:,.0f}/s"
 
     def _show(self) -> None:
+        self._spoke = True
         if self.live:
             self.stream.write("\r" + self._line() + "\x1b[K")
             self._shown = True
@@ -80,8 +103,9 @@ class Progress:
 
     def retrying(self, *, reason: str, wait: float) -> None:
         """Say on the progress line that a request is waiting to be sent again, and why."""
-        if not self.enabled:
+        if not self.enabled or self._clock() - self._started + wait < self._after:
             return
+        self._spoke = True
         note = f"{self._line()}, waiting {wait:.1f} s to retry ({reason})"
         if self.live:
             self.stream.write("\r" + note + "\x1b[K")
@@ -99,7 +123,7 @@ class Progress:
 
     def finish(self) -> None:
         """Clear the live line and say how many items went by in how long."""
-        if not self.enabled:
+        if not self.enabled or not self._spoke:
             return
         self.clear()
         elapsed = self._clock() - self._started

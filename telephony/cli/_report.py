@@ -14,7 +14,7 @@ from telephony.cli._context import Context
 from telephony.cli._exit import ExitCode, UsageError
 from telephony.cli._logs import showing_retries
 from telephony.cli._output import write_report
-from telephony.cli._progress import Progress, is_terminal
+from telephony.cli._progress import progress_for
 from telephony.cli._sandbox import sandbox_providers
 from telephony.report import Report, merge, render_html
 from telephony.report._series import series_of
@@ -123,13 +123,7 @@ def report(args: argparse.Namespace, ctx: Context) -> int:
                     page_size=args.page_size,
                 )
             )
-        shown = args.progress if args.progress is not None else is_terminal(ctx.stderr)
-        progress = Progress(
-            ctx.stderr,
-            label="+".join(sources),
-            enabled=shown,
-            live=is_terminal(ctx.stderr),
-        )
+        progress = progress_for(ctx.stderr, label="+".join(sources), chosen=args.progress)
         try:
             with showing_retries(progress):
                 result.update(progress.track(merge(*streams, names=list(sources))))

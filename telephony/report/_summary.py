@@ -240,6 +240,9 @@ def call_week(call: Call) -> date | None:
 
 
 _GROUPABLE_FIELDS = frozenset(field.name for field in attrs.fields(Call)) - {"raw"}
+# Export column names that differ from the field (``from`` is a Python keyword): a report
+# grouped by ``"from"`` is named like the CSV column.
+_COLUMN_FIELDS = {"from": "from_"}
 _NAMED_GROUPINGS: Mapping[str, Callable[[Call], Hashable]] = {
     "day": call_day,
     "hour": call_hour,
@@ -264,10 +267,12 @@ def _grouping(group_by: GroupBy | Sequence[GroupBy]) -> tuple[tuple[str, ...], C
         if isinstance(item, str):
             if item in _NAMED_GROUPINGS:
                 getters.append(_NAMED_GROUPINGS[item])
+            elif item in _COLUMN_FIELDS:
+                getters.append(operator.attrgetter(_COLUMN_FIELDS[item]))
             elif item in _GROUPABLE_FIELDS:
                 getters.append(operator.attrgetter(item))
             else:
-                known = ", ".join(sorted({*_GROUPABLE_FIELDS, *_NAMED_GROUPINGS}))
+                known = ", ".join(sorted({*_GROUPABLE_FIELDS, *_NAMED_GROUPINGS, *_COLUMN_FIELDS}))
                 raise ValidationError(
                     f"cannot group by {item!r}; use one of {known}, or a function of the call",
                     field="group_by",

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import telephony
+from telephony.cli._progress import LONG_LISTING
 from telephony.report import COLUMNS
 from telephony.sandbox import Sandbox
 
@@ -272,12 +273,21 @@ def test_progress_is_reported_on_stderr_when_asked(run: Any, env: dict[str, str]
     assert quiet.err == ""
 
 
-def test_progress_shows_by_default_when_stderr_is_a_terminal(
+def test_progress_shows_by_default_once_a_listing_runs_long(
     run: Any, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
+    quick = run("calls", "list", "-p", "bandwidth", "--limit", "5", "--format", "csv")
+    assert quick.code == 0
+    assert terminal.getvalue() == ""  # a quick listing stays quiet
+    # "Long" from the first call on: the line shows, terminal or not.
+    monkeypatch.setitem(LONG_LISTING, True, 0.0)
+    monkeypatch.setitem(LONG_LISTING, False, 0.0)
     result = run("calls", "list", "-p", "bandwidth", "--limit", "5", "--format", "csv")
     assert result.code == 0
     assert "5 calls in" in terminal.getvalue()
+    monkeypatch.setattr("sys.stderr", piped := io.StringIO())
+    run("calls", "list", "-p", "bandwidth", "--limit", "5", "--format", "csv")
+    assert "bandwidth calls: 5 calls in" in piped.getvalue()
     assert len(result.out.splitlines()) == 6

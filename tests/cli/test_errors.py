@@ -77,7 +77,7 @@ def test_missing_configuration_names_the_variables(
     [
         ["calls", "list", "-p", "bandwidth", "--limit", "-1"],
         ["calls", "list", "-p", "bandwidth", "--page-size", "0"],
-        ["calls", "list", "-p", "bandwidth", "--since", "yesterday"],
+        ["calls", "list", "-p", "bandwidth", "--since", "last week"],
         ["calls", "list", "-p", "bandwidth", "--status", "happy"],
         ["calls", "list", "-p", "nope"],
         ["calls", "frobnicate"],

@@ -35,9 +35,29 @@ def test_dates(text: str, since: datetime, until: datetime) -> None:
     assert parse_since(text).tzinfo is UTC
 
 
-@pytest.mark.parametrize("text", ["yesterday", "2024-13-01", "", "1714550400"])
+NOW = datetime(2024, 5, 8, 15, 45, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("7d", utc(2024, 5, 1, 15, 45, 30), utc(2024, 5, 1, 15, 45, 30)),
+        ("2h", utc(2024, 5, 8, 13, 45, 30), utc(2024, 5, 8, 13, 45, 30)),
+        ("30m", utc(2024, 5, 8, 15, 15, 30), utc(2024, 5, 8, 15, 15, 30)),
+        ("1w", utc(2024, 5, 1, 15, 45, 30), utc(2024, 5, 1, 15, 45, 30)),
+        ("now", NOW, NOW),
+        ("today", utc(2024, 5, 8), utc(2024, 5, 8, 23, 59, 59, 999999)),
+        ("Yesterday", utc(2024, 5, 7), utc(2024, 5, 7, 23, 59, 59, 999999)),
+    ],
+)
+def test_relative_times_count_back_from_now(text: str, since: datetime, until: datetime) -> None:
+    assert parse_since(text, now=NOW) == since
+    assert parse_until(text, now=NOW) == until
+
+
+@pytest.mark.parametrize("text", ["last tuesday", "7x", "2024-13-01", "", "1714550400"])
 def test_bad_dates(text: str) -> None:
-    with pytest.raises(argparse.ArgumentTypeError, match="not an ISO 8601"):
+    with pytest.raises(argparse.ArgumentTypeError, match="not a date"):
         parse_since(text)
 
 
@@ -77,6 +97,27 @@ def test_progress_into_a_file_writes_lines_each_second() -> None:
         "x: 25 calls, 8/s",
         "x: 30 calls in 3.8 s (8/s)",
     ]
+
+
+def test_progress_after_a_delay_is_silent_until_then() -> None:
+    stream, clock = io.StringIO(), FakeClock()
+    progress = Progress(stream, label="x", enabled=True, live=False, after=2.0, clock=clock)
+    for _ in progress.track(range(30)):
+        clock.now += 0.125
+    progress.finish()
+    assert stream.getvalue().splitlines() == [
+        "x: 17 calls, 8/s",
+        "x: 25 calls, 8/s",
+        "x: 30 calls in 3.8 s (8/s)",
+    ]
+    quick = Progress(stream := io.StringIO(), label="x", enabled=True, live=True, after=2.0,
+                     clock=clock)  # fmt: skip
+    list(quick.track(range(3)))
+    quick.retrying(reason="429 Too Many Requests", wait=0.5)  # still short: not worth a word
+    quick.finish()
+    assert stream.getvalue() == ""
+    quick.retrying(reason="429 Too Many Requests", wait=5.0)
+    assert "waiting 5.0 s to retry (429 Too Many Requests)" in stream.getvalue()
 
 
 def test_progress_disabled_only_counts() -> None:
