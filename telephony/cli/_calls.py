@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -169,12 +170,16 @@ def _table(
     progress: Progress,
 ) -> int:
     calls = client.list_calls(page_size=args.page_size, limit=args.limit, **filters)
+    # On a terminal the table fits its width (COLUMNS when set) unless --wide.
+    width = None
+    if is_terminal(ctx.stdout) and not args.wide:
+        width = shutil.get_terminal_size().columns
     out: Any = ctx.stdout
     if progress.enabled and progress.live and is_terminal(ctx.stdout):
         out = _ClearingSink(ctx.stdout, progress)
     try:
         with showing_retries(progress):
-            count: int = write_calls(progress.track(calls), out, fmt="table")
+            count: int = write_calls(progress.track(calls), out, fmt="table", width=width)
         ctx.stdout.flush()
     finally:
         progress.clear()

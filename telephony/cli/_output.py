@@ -15,6 +15,7 @@ from telephony.report import COLUMNS, Report, export_record, format_table, write
 __all__ = [
     "CALL_FORMATS",
     "REPORT_FORMATS",
+    "shorten",
     "write_call",
     "write_calls",
     "write_report",
@@ -36,6 +37,9 @@ _TABLE_COLUMNS = (
     "price",
 )
 _RIGHT_ALIGNED = frozenset({"duration", "price"})
+# What a narrow terminal loses first (calls list shows one provider), and the shortest id kept.
+_DROP_ORDER = ("provider", "price", "direction", "duration")
+_MIN_ID = 12
 # The table streams: column widths come from the first rows, later rows keep them (a longer
 # cell just pushes its row out), so memory stays flat however many calls go by.
 _WIDTH_SAMPLE = 50
@@ -80,41 +84,82 @@ def _line(cells: Sequence[str], widths: Sequence[int], names: Sequence[str]) -> 
     return "  ".join(parts).rstrip()
 
 
-def _write_table(calls: Iterable[Call], out: TextIO) -> int:
+def shorten(text: str, width: int) -> str:
+    """``text`` cut in the middle to ``width`` characters (ids differ at both ends)."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
+
+
+def _fit(widths: list[int], limit: int | None) -> tuple[list[int], list[int]]:
+    """The columns kept and their widths so a line takes at most ``limit`` characters: drop
+    the least telling columns first, then shorten the id (and any cell) in the middle."""
+    kept = list(range(len(_TABLE_COLUMNS)))
+    fitted = list(widths)
+    if limit is None:
+        return kept, fitted
+
+    def total() -> int:
+        return sum(fitted[i] for i in kept) + 2 * (len(kept) - 1)
+
+    ident = _TABLE_COLUMNS.index("id")
+    for name in _DROP_ORDER:
+        if total() - max(0, fitted[ident] - _MIN_ID) <= limit:
+            break
+        kept.remove(_TABLE_COLUMNS.index(name))
+    fitted[ident] = max(_MIN_ID, fitted[ident] - max(0, total() - limit))
+    return kept, fitted
+
+
+def _write_table(calls: Iterable[Call], out: TextIO, *, width: int | None = None) -> int:
     count = 0
-    widths: list[int] | None = None
+    columns: list[int] | None = None
+    widths: list[int] = []
     sample: list[list[str]] = []
 
+    def line(row: Sequence[str]) -> str:
+        assert columns is not None
+        if width is not None:  # a cell longer than its column is cut, not pushed out
+            row = [shorten(cell, widths[i]) for i, cell in enumerate(row)]
+        names = [_TABLE_COLUMNS[i] for i in columns]
+        return _line([row[i] for i in columns], [widths[i] for i in columns], names)
+
     def flush_sample() -> list[int]:
+        nonlocal widths
         found = [max(len(row[i]) for row in [list(_TABLE_COLUMNS), *sample]) for i in range(9)]
-        out.write(_line(_TABLE_COLUMNS, found, _TABLE_COLUMNS) + "\n")
-        out.write("  ".join("-" * width for width in found) + "\n")
+        kept, widths = _fit(found, width)
+        nonlocal columns
+        columns = kept
+        out.write(line(_TABLE_COLUMNS) + "\n")
+        out.write("  ".join("-" * widths[i] for i in kept) + "\n")
         for row in sample:
-            out.write(_line(row, found, _TABLE_COLUMNS) + "\n")
+            out.write(line(row) + "\n")
         sample.clear()
         out.flush()
-        return found
+        return kept
 
     for call in calls:
         count += 1
-        if widths is None:
+        if columns is None:
             sample.append(_row(call))
             if len(sample) >= _WIDTH_SAMPLE:
-                widths = flush_sample()
+                flush_sample()
         else:
-            out.write(_line(_row(call), widths, _TABLE_COLUMNS) + "\n")
-    if widths is None and sample:
+            out.write(line(_row(call)) + "\n")
+    if columns is None and sample:
         flush_sample()
     return count
 
 
-def write_calls(calls: Iterable[Call], out: TextIO, *, fmt: str) -> int:
-    """Stream ``calls`` to ``out``; returns how many were written."""
+def write_calls(calls: Iterable[Call], out: TextIO, *, fmt: str, width: int | None = None) -> int:
+    """Stream ``calls`` to ``out``; returns how many were written. A table fits in ``width``
+    characters when given (columns dropped, ids shortened in the middle)."""
     if fmt == "jsonl":
         return write_jsonl(calls, out)
     if fmt == "csv":
         return write_csv(calls, out)
-    return _write_table(calls, out)
+    return _write_table(calls, out, width=width)
 
 
 def write_call(call: Call, out: TextIO, *, fmt: str) -> None:

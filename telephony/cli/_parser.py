@@ -184,6 +184,11 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
         "(the arrow extra) writes a folder partitioned by provider and day: give --output",
     )
     listing.add_argument(
+        "--wide",
+        action="store_true",
+        help="table: every column, ids in full (default: fit the terminal's width)",
+    )
+    listing.add_argument(
         "--output",
         metavar="PATH",
         help="write to PATH instead of stdout, keeping PATH.resume up to date so that a "
@@ -299,6 +304,12 @@ def _add_sandbox(commands: Any) -> None:
         "sandbox", help="run the local Bandwidth + Restcomm sandbox server", allow_abbrev=False
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    sandbox.add_argument(
+        "--env",
+        action="store_true",
+        help="print the settings of the sandbox this --host/--port/--seed serves as export "
+        'lines and exit: eval "$(telephony sandbox --env)" in another shell',
+    )
     sandbox.add_argument("--port", type=whole, default=8765, help="port (default 8765; 0: any)")
     sandbox.add_argument(
         "--seed-calls",

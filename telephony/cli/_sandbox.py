@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from typing import Any
 
 from telephony._registry import providers
+from telephony.cli._config import PROVIDER_ENV, cli_settings
 from telephony.cli._context import Context
 from telephony.cli._exit import CliError, ExitCode, UsageError
 
-__all__ = ["sandbox", "sandbox_providers"]
+__all__ = ["env_lines", "sandbox", "sandbox_providers"]
 
 
 def sandbox_providers(running: Any) -> list[str]:
@@ -17,8 +19,35 @@ def sandbox_providers(running: Any) -> list[str]:
     return [name for name in providers() if name in running.sides]
 
 
+def env_lines(host: str, port: int, *, seed: int) -> list[str]:
+    """``export NAME=value`` for every setting of every provider of the sandbox that
+    ``telephony sandbox --host HOST --port PORT --seed SEED`` serves (its accounts follow from
+    the seed, so this needs no running sandbox), then the provider list."""
+    from telephony.sandbox import Sandbox
+
+    if port == 0:
+        raise UsageError("--env needs the --port the sandbox serves on (0 picks one at random)")
+    shown_host = "127.0.0.1" if host in ("", "0.0.0.0") else host  # noqa: S104 (a comparison)
+    origin = f"http://[{shown_host}]:{port}" if ":" in shown_host else f"http://{shown_host}:{port}"
+    built = Sandbox(seed=seed, seed_calls=0, host=host, port=port)
+    names = sandbox_providers(built)
+    lines = []
+    for name in names:
+        values = built.side(name).settings(origin)
+        for setting in cli_settings()[name]:
+            if setting.keyword in values:
+                lines.append(f"export {setting.env}={shlex.quote(str(values[setting.keyword]))}")
+    lines.append(f"export {PROVIDER_ENV}={','.join(names)}")
+    return lines
+
+
 def sandbox(args: argparse.Namespace, ctx: Context) -> int:
     from telephony.sandbox import Faults, serve
+
+    if args.env:
+        for line in env_lines(args.host, args.port, seed=args.seed):
+            print(line, file=ctx.stdout)
+        return ExitCode.OK
 
     try:
         faults = None

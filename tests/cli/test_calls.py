@@ -291,3 +291,26 @@ def test_progress_shows_by_default_once_a_listing_runs_long(
     run("calls", "list", "-p", "bandwidth", "--limit", "5", "--format", "csv")
     assert "bandwidth calls: 5 calls in" in piped.getvalue()
     assert len(result.out.splitlines()) == 6
+
+
+def test_table_fits_the_terminal_unless_wide(
+    run: Any, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listing = ("calls", "list", "-p", "bandwidth", "--limit", "8")
+    full = [json.loads(line) for line in run(*listing, "--format", "jsonl").out.splitlines()]
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr("sys.stdout", screen := Terminal())
+    assert run(*listing).code == 0
+    lines = screen.getvalue().splitlines()
+    assert len(lines) == 10  # header, rule, 8 calls
+    assert max(len(line) for line in lines) <= 80
+    assert lines[0].split()[:3] == ["id", "status", "from"]  # provider, price... dropped
+    for record, line in zip(full, lines[2:], strict=True):  # ids shortened in the middle
+        head, tail = line.split()[0].split("…")
+        assert record["id"].startswith(head)
+        assert record["id"].endswith(tail)
+
+    monkeypatch.setattr("sys.stdout", wide := Terminal())
+    assert run(*listing, "--wide").code == 0
+    assert max(len(line) for line in wide.getvalue().splitlines()) > 80
+    assert all(record["id"] in wide.getvalue() for record in full)

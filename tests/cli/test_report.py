@@ -152,3 +152,16 @@ def test_sandbox_report_matches_the_library(run: Any, clean_env: Any, pinned_san
         expected = library_report(sandbox)
     assert json.loads(result.out) == expected.to_dict()
     assert expected.overall.calls > 250
+
+
+def test_group_by_takes_the_export_column_names(
+    run: Any, env: dict[str, str], sandbox: Sandbox
+) -> None:
+    result = run("report", "-p", "bandwidth", "--group-by", "from", "--format", "json")
+    assert result.code == 0, result
+    data = json.loads(result.out)
+    assert data["group_by"] == ["from"]
+    expected = library_report(sandbox, ("bandwidth",), group_by=("from_",))
+    assert sorted(group["key"]["from"] for group in data["groups"]) == sorted(
+        key[0] for key in expected.groups
+    )

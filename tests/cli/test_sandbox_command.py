@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -12,7 +13,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from telephony.cli import ExitCode
+from telephony.sandbox import Sandbox
 
 from .conftest import assert_one_line_failure
 
@@ -68,3 +72,22 @@ def test_port_in_use(run: Any, clean_env: Any) -> None:
         result = run("sandbox", "--port", str(port))
     line = assert_one_line_failure(result, ExitCode.FAILURE)
     assert line.startswith(f"telephony: cannot serve on 127.0.0.1:{port}:")
+
+
+def test_env_prints_exports_that_reach_the_running_sandbox(
+    run: Any, clean_env: pytest.MonkeyPatch, sandbox: Sandbox
+) -> None:
+    port = sandbox.url.rsplit(":", 1)[1].strip("/")
+    result = run("sandbox", "--env", "--port", port, "--seed", "11")
+    assert result.code == 0, result
+    exports = dict(
+        shlex.split(line.removeprefix("export "))[0].split("=", 1)
+        for line in result.out.splitlines()
+    )
+    assert all(line.startswith("export ") for line in result.out.splitlines())
+    assert exports["TELEPHONY_PROVIDER"] == "bandwidth,restcomm"
+    for name, value in exports.items():
+        clean_env.setenv(name, value)
+    listed = run("report", "--format", "json")  # both providers, from the variables alone
+    assert listed.code == 0, listed
+    assert json.loads(listed.out)["overall"]["calls"] >= 2 * 60  # both seeded accounts
