@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO, TypeVar
@@ -35,6 +36,12 @@ def progress_for(stream: TextIO, *, label: str, chosen: bool | None) -> Progress
         stream, label=label, enabled=True, live=live, after=LONG_LISTING[live],
         log_interval=LONG_LISTING[False],
     )  # fmt: skip
+
+
+def _fit(line: str) -> str:
+    """A live line cut to the terminal's width: a wrapped line cannot be redrawn in place."""
+    width = shutil.get_terminal_size().columns - 1
+    return line if len(line) <= width else line[: max(width - 1, 0)] + "…"
 
 
 class Progress:
@@ -94,7 +101,7 @@ class Progress:
     def _show(self) -> None:
         self._spoke = True
         if self.live:
-            self.stream.write("\r" + self._line() + "\x1b[K")
+            self.stream.write("\r" + _fit(self._line()) + "\x1b[K")
             self._shown = True
         else:
             self.stream.write(self._line() + "\n")
@@ -108,7 +115,7 @@ class Progress:
         self._spoke = True
         note = f"{self._line()}, waiting {wait:.1f} s to retry ({reason})"
         if self.live:
-            self.stream.write("\r" + note + "\x1b[K")
+            self.stream.write("\r" + _fit(note) + "\x1b[K")
             self._shown = True
         else:
             self.stream.write(note + "\n")
