@@ -196,6 +196,7 @@ def test_default_format_is_jsonl_when_piped_and_a_table_on_a_terminal(
     assert [json.loads(line)["provider"] for line in piped.out.splitlines()] == ["bandwidth"] * 2
     terminal = Terminal()
     monkeypatch.setattr("sys.stdout", terminal)
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough for every column
     result = run("calls", "list", "-p", "bandwidth", "--limit", "2")
     assert result.code == 0
     lines = terminal.getvalue().splitlines()
