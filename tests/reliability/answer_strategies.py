@@ -119,6 +119,11 @@ RETRY_AFTER = st.one_of(
     ),
     st.binary(max_size=20).filter(lambda b: b"\r" not in b and b"\n" not in b),
 )
+# No retries, or retries whose waits may not pass 0 s (so junk Retry-After values go through
+# the retry decision without the test ever sleeping).
+RETRIES = st.sampled_from(
+    [{"max_retries": 0}, {"max_retries": 2, "backoff": 0.0, "max_retry_wait": 0.0}]
+)
 CONTENT_TYPES = st.sampled_from(
     [None, b"application/json", b"application/xml", b"text/html", b"text/plain; charset=utf-16"]
 )

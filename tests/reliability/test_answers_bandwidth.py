@@ -16,6 +16,7 @@ from tests.reliability.answer_strategies import (
     HUGE_NUMBERS,
     ISO_DATES,
     LINK_VALUES,
+    RETRIES,
     STYLES,
     WRONG,
     answers,
@@ -135,7 +136,7 @@ def _server(data: st.DataObject, style: str = "mixed") -> Any:
 def test_any_answer_to_any_operation_is_contained(
     style: str, data: st.DataObject, operation: str, mode: str
 ) -> None:
-    outcome = run(mode, "bandwidth", operation, _server(data, style), max_retries=0)
+    outcome = run(mode, "bandwidth", operation, _server(data, style), **data.draw(RETRIES))
     event(f"{operation}: {type(outcome).__name__}")
     check_outcome(operation, outcome)
 
@@ -147,6 +148,24 @@ def test_any_answer_to_any_operation_is_contained(
     mode=st.sampled_from(["sync", "async"]),
 )
 def test_any_token_answer_is_contained(data: st.DataObject, operation: str, mode: str) -> None:
-    outcome = run(mode, "bandwidth", operation, _server(data), max_retries=0, **OAUTH)
+    outcome = run(mode, "bandwidth", operation, _server(data), **data.draw(RETRIES), **OAUTH)
     event(f"{operation}: {type(outcome).__name__}")
     check_outcome(operation, outcome)
+
+
+@MORE
+@given(
+    state=st.text(max_size=12),
+    cause=st.one_of(st.none(), st.text(max_size=12)),
+    direction=st.one_of(st.none(), st.text(max_size=12)),
+)
+def test_undocumented_values_never_raise(
+    state: str, cause: str | None, direction: str | None
+) -> None:
+    body = record(1, state=state, disconnectCause=cause, direction=direction)
+    call = run(
+        "sync", "bandwidth", "get_call", lambda _: httpx.Response(200, json=body), max_retries=0
+    )
+    check_outcome("get_call", call)
+    assert call.vendor_status == state
+    assert call.disconnect_cause == cause

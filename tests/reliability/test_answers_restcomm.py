@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from tests.reliability.answer_strategies import (
     ISO_DATES,
+    RETRIES,
     RFC_DATES,
     STYLES,
     answers,
@@ -21,7 +22,7 @@ from tests.reliability.answer_strategies import (
     nested,
 )
 from tests.reliability.answers import RESTCOMM_OPERATIONS, check_outcome, run
-from tests.restcomm.fake_server import record
+from tests.restcomm.fake_server import record, render_call, xml
 
 # A rare shape (an extreme date in a 200 answer) needs a few hundred examples to turn up:
 # at least 300 in CI, the profile's count when it asks for more (soak: 10,000).
@@ -119,6 +120,28 @@ def _server(data: st.DataObject, style: str) -> Any:
 def test_any_answer_to_any_operation_is_contained(
     style: str, data: st.DataObject, operation: str, mode: str
 ) -> None:
-    outcome = run(mode, "restcomm", operation, _server(data, style), max_retries=0)
+    outcome = run(mode, "restcomm", operation, _server(data, style), **data.draw(RETRIES))
     event(f"{operation}: {type(outcome).__name__}")
     check_outcome(operation, outcome)
+
+
+@MORE
+@given(
+    status=st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12
+    ),
+    direction=st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12
+    ),
+)
+def test_undocumented_values_never_raise(status: str, direction: str) -> None:
+    body = render_call(record(1, Status=status or None, Direction=direction or None))
+    call = run(
+        "sync",
+        "restcomm",
+        "get_call",
+        lambda _: xml(f"<RestcommResponse>{body}</RestcommResponse>"),
+        max_retries=0,
+    )
+    check_outcome("get_call", call)
+    assert call.vendor_status == (status.strip() or None)
