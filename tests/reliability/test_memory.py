@@ -25,12 +25,13 @@ CHUNK = 64 * 1024
 
 
 def endless(piece: bytes) -> Callable[[], Iterator[bytes]]:
-    """A body that never ends: the same chunk again and again."""
+    """A body that never ends, in fresh 64 KiB chunks (as a socket gives them: each one new
+    memory, so holding them all would show in the peak)."""
     chunk = piece * (CHUNK // len(piece))
 
     def chunks() -> Iterator[bytes]:
         while True:
-            yield chunk
+            yield bytes(memoryview(chunk))
 
     return chunks
 
