@@ -142,10 +142,13 @@ T = TypeVar("T")
 class Page(Generic[T]):
     """One page of results. ``next_cursor`` is a string to store and pass back to ``get_page``;
     None on the last page. A page can hold fewer items than asked (filters refined on the
-    client) and still have a next page."""
+    client) and still have a next page: ``scanned`` then says how many records were read for
+    it (None: not refined, every record read is in ``items``), so a long filtered scan can
+    show progress."""
 
     items: Sequence[T]
     next_cursor: str | None = None
+    scanned: int | None = None
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.items)

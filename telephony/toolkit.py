@@ -37,7 +37,8 @@ The helpers:
   answer is a ``ResponseTooLargeError``);
 - paging: ``encode_cursor(provider, state)`` / ``decode_cursor(provider, cursor)`` make the
   storable ``Page.next_cursor`` strings and refuse another provider's; ``CallFilter`` carries
-  the neutral filters (``matches`` refines on the client what the server cannot filter);
+  the neutral filters (``matches`` refines on the client what the server cannot filter; a page
+  refined so says how many records it read in ``Page(..., scanned=len(records))``);
   ``PageTrail`` notices a server that serves pages already read (``ListingLoopError`` instead
   of an endless listing);
 - times: ``parse_iso`` (ISO 8601, any offset) and ``parse_datetime`` (ISO 8601 or RFC 2822)

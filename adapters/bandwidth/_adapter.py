@@ -372,7 +372,9 @@ class BandwidthAdapter(Adapter):
                         provider=PROVIDER,
                     )
         calls = window.unseen(calls)
+        scanned: int | None = None  # records read, when some may be dropped here
         if not filters.is_empty:
+            scanned = len(records)
             # status has no server filter; the others are refined so they mean exactly
             # the neutral thing whatever the server did.
             calls = [call for call in calls if filters.matches(call)]
@@ -380,4 +382,4 @@ class BandwidthAdapter(Adapter):
         if state is not None:
             state |= {"f": filters.to_json(), "r": trail.to_json()}
             next_cursor = encode_cursor(PROVIDER, state)
-        return Page(items=calls, next_cursor=next_cursor)
+        return Page(items=calls, next_cursor=next_cursor, scanned=scanned)

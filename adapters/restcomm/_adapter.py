@@ -406,7 +406,9 @@ class RestcommAdapter(Adapter):
             to_call=lambda record: self._to_call(record, response),
             last_page=not full,
         )
+        scanned: int | None = None  # records read, when some may be dropped here
         if not filters.is_empty:
+            scanned = len(records)
             calls = [call for call in calls if _matches(filters, call)]
         next_cursor = None
         if full:
@@ -416,7 +418,7 @@ class RestcommAdapter(Adapter):
             if order_state := order.to_json():
                 state["o"] = order_state
             next_cursor = encode_cursor(PROVIDER, state)
-        return Page(items=calls, next_cursor=next_cursor)
+        return Page(items=calls, next_cursor=next_cursor, scanned=scanned)
 
 
 def _matches(filters: CallFilter, call: Call) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -169,7 +170,7 @@ def _table(
     filters: dict[str, Any],
     progress: Progress,
 ) -> int:
-    calls = client.list_calls(page_size=args.page_size, limit=args.limit, **filters)
+    calls = _paged_calls(client, args, filters=filters, progress=progress)
     # On a terminal the table fits its width (COLUMNS when set) unless --wide.
     width = None
     if is_terminal(ctx.stdout) and not args.wide:
@@ -184,6 +185,30 @@ def _table(
     finally:
         progress.clear()
     return count
+
+
+def _paged_calls(
+    client: Any, args: argparse.Namespace, *, filters: dict[str, Any], progress: Progress
+) -> Iterator[Any]:
+    """The calls of ``list_calls``, read page by page so the records each page read (kept or
+    not, ``Page.scanned``) reach the progress line."""
+    left = args.limit
+    if left == 0:
+        return
+    page = client.get_page(page_size=args.page_size, **filters)
+    while True:
+        _scanned(page, progress)
+        items = page.items if left is None else page.items[:left]
+        yield from items
+        left = None if left is None else left - len(items)
+        if page.next_cursor is None or left == 0:
+            return
+        page = client.get_page(cursor=page.next_cursor)
+
+
+def _scanned(page: Any, progress: Progress) -> None:
+    if page.scanned is not None:
+        progress.scan(page.scanned)
 
 
 def _export(
@@ -221,6 +246,7 @@ def _export(
             else:
                 page = client.get_page(page_size=args.page_size, **filters)
             while page is not None:
+                _scanned(page, progress)
                 items = list(progress.track(page.items if left is None else page.items[:left]))
                 if parquet:
                     assert output is not None

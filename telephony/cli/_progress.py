@@ -1,4 +1,7 @@
-"""A progress line on stderr while calls stream by: how many, and how fast."""
+"""A progress line on stderr while calls stream by: how many were read and kept, and how fast.
+
+A listing refined on the client (``Page.scanned``) reads many more calls than it keeps: the
+line says both, so a long filtered scan that keeps nothing yet still shows it is moving."""
 
 from __future__ import annotations
 
@@ -46,7 +49,8 @@ def _fit(line: str) -> str:
 
 class Progress:
     """Counts items and shows ``label: 12,345 calls, 3,210/s`` (and, while a request waits
-    to be retried, ``..., waiting 3.0 s to retry (429 Too Many Requests)``).
+    to be retried, ``..., waiting 3.0 s to retry (429 Too Many Requests)``). Once ``scan``
+    reports records read, ``label: scanned 40,000, kept 12, 3,210/s`` (the rate of reading).
 
     On a terminal (``live``) one line is redrawn in place at most every ``interval`` seconds and
     cleared at the end; elsewhere (``--progress`` into a file) a line is written every
@@ -71,6 +75,7 @@ class Progress:
         self.enabled = enabled
         self.live = live
         self.count = 0
+        self.scanned: int | None = None  # records read, when the listing says (Page.scanned)
         self._clock = clock
         self._interval = interval if live else log_interval
         self._started = clock()
@@ -93,10 +98,23 @@ class Progress:
                 self._show()
             yield item
 
+    def scan(self, records: int) -> None:
+        """Count ``records`` read (kept or not): a page that kept none still moves the line."""
+        self.scanned = (self.scanned or 0) + records
+        if self.enabled and self._clock() >= self._next:
+            self._show()
+
+    def _figures(self) -> str:
+        if self.scanned is None:
+            return f"{self.count:,} calls"
+        return f"scanned {self.scanned:,}, kept {self.count:,}"
+
+    def _rate(self, elapsed: float) -> float:
+        return (self.count if self.scanned is None else self.scanned) / elapsed
+
     def _line(self) -> str:
         elapsed = max(self._clock() - self._started, 1e-9)
-        rate = self.count / elapsed
-        return f"{self.label}: {self.count:,} calls, {rate:,.0f}/s"
+        return f"{self.label}: {self._figures()}, {self._rate(elapsed):,.0f}/s"
 
     def _show(self) -> None:
         self._spoke = True
@@ -134,8 +152,6 @@ class Progress:
             return
         self.clear()
         elapsed = self._clock() - self._started
-        rate = self.count / elapsed if elapsed > 0 else 0.0
-        self.stream.write(
-            f"{self.label}: {self.count:,} calls in {elapsed:.1f} s ({rate:,.0f}/s)\n"
-        )
+        rate = self._rate(elapsed) if elapsed > 0 else 0.0
+        self.stream.write(f"{self.label}: {self._figures()} in {elapsed:.1f} s ({rate:,.0f}/s)\n")
         self.stream.flush()

@@ -274,6 +274,27 @@ def test_progress_is_reported_on_stderr_when_asked(run: Any, env: dict[str, str]
     assert quiet.err == ""
 
 
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("fmt", ["table", "jsonl"])
+def test_progress_of_a_filtered_scan_says_scanned_and_kept(
+    run: Any, env: dict[str, str], sandbox: Sandbox, provider: str, fmt: str
+) -> None:
+    # Two statuses are refined on the client by both adapters: every call is read, few kept.
+    with client(sandbox, provider) as api:
+        every = len(list(api.list_calls()))
+        busy = len(list(api.list_calls(status=["busy", "failed"])))
+    assert 0 < busy < every
+    result = run(
+        "calls", "list", "-p", provider, "--status", "busy", "--status", "failed",
+        "--page-size", "50",
+        "--format", fmt, "--progress",
+    )  # fmt: skip
+    assert result.code == 0, result
+    assert result.err_lines[-1].startswith(
+        f"{provider} calls: scanned {every:,}, kept {busy:,} in "
+    )
+
+
 def test_progress_shows_by_default_once_a_listing_runs_long(
     run: Any, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -120,6 +120,22 @@ def test_progress_after_a_delay_is_silent_until_then() -> None:
     assert "waiting 5.0 s to retry (429 Too Many Requests)" in stream.getvalue()
 
 
+def test_progress_counts_records_scanned_apart_from_calls_kept() -> None:
+    stream, clock = io.StringIO(), FakeClock()
+    progress = Progress(stream, label="x", enabled=True, live=False, clock=clock)
+    for kept in ([], [1], []):  # pages of 100 records read, keeping 0, 1, 0
+        clock.now += 1.0
+        progress.scan(100)
+        list(progress.track(kept))
+    progress.finish()
+    assert stream.getvalue().splitlines() == [
+        "x: scanned 100, kept 0, 100/s",  # a page that kept nothing still moves the line
+        "x: scanned 200, kept 0, 100/s",  # shown as the page is read, before its calls
+        "x: scanned 300, kept 1, 100/s",
+        "x: scanned 300, kept 1 in 3.0 s (100/s)",
+    ]
+
+
 def test_progress_disabled_only_counts() -> None:
     stream = io.StringIO()
     progress = Progress(stream, label="x", enabled=False, live=True)
