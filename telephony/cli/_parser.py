@@ -10,6 +10,7 @@ import telephony
 from telephony._models import CallStatus
 from telephony._registry import describe, providers
 from telephony.cli import _calls, _demo, _report, _sandbox, _webhooks
+from telephony.cli._completion import add_completion
 from telephony.cli._config import (
     PROFILE_ENV,
     PROVIDER_ENV,
@@ -392,5 +393,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sandbox(commands)
     _add_demo(commands)
     _webhooks.add_webhooks(commands, whole)
+    add_completion(commands)
     parser.set_defaults(handler=None, exit_code=ExitCode.USAGE)
     return parser
