@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -19,9 +19,10 @@ from telephony.cli._exit import CliError, ExitCode, UsageError
 if TYPE_CHECKING:
     from wsgiref.simple_server import WSGIServer
 
-__all__ = ["EVENT_FORMATS", "event_record", "listen", "webhooks_listen"]
+__all__ = ["EVENT_FORMATS", "FROM_ENV", "event_record", "listen", "read_checks", "webhooks_listen"]
 
 EVENT_FORMATS = ("table", "jsonl")
+FROM_ENV = "env:"  # --check password=env:NAME: the secret from a variable, not from argv
 _COLUMNS = ("received", "provider", "call", "event", "status", "over", "direction")
 
 
@@ -118,13 +119,31 @@ def _reads_callbacks(provider: str) -> bool:
     return True
 
 
-def webhooks_listen(args: argparse.Namespace, ctx: Context) -> int:
+def read_checks(items: Iterable[str], environ: Mapping[str, str]) -> dict[str, str]:
+    """``--check NAME=VALUE`` items as keyword arguments; ``NAME=env:VARIABLE`` takes the
+    value from that environment variable, so a secret need not be in argv (which every user
+    of the machine can read, with ``ps``)."""
     checks: dict[str, str] = {}
-    for item in args.check or ():
+    for item in items:
         name, equals, value = item.partition("=")
         if not equals or not name:
             raise UsageError("--check takes NAME=VALUE")  # never echoed: it may be a secret
+        if value.startswith(FROM_ENV):
+            variable = value.removeprefix(FROM_ENV)
+            if not variable:
+                raise UsageError(f"--check {name}={FROM_ENV}: name the environment variable")
+            if variable not in environ:
+                raise UsageError(
+                    f"--check {name}={FROM_ENV}{variable}: the environment variable "
+                    f"{variable} is not set (export it first)"
+                )
+            value = environ[variable]
         checks[name.replace("-", "_")] = value
+    return checks
+
+
+def webhooks_listen(args: argparse.Namespace, ctx: Context) -> int:
+    checks = read_checks(args.check or (), ctx.environ)
     if checks and not args.provider:
         raise UsageError("--check needs --provider")
     try:
@@ -164,6 +183,8 @@ def add_webhooks(commands: Any, whole: Callable[[str], int]) -> None:
         action="append",
         metavar="NAME=VALUE",
         help="a check the provider's callbacks must pass (username=, password=, "
-        "path_secret=, account_sid=...)",
+        f"path_secret=, account_sid=...); VALUE {FROM_ENV}VARIABLE reads it from that "
+        "environment variable: give secrets that way, as the command line (argv) is visible "
+        "to other users of this machine (ps)",
     )
     listen_parser.set_defaults(handler=webhooks_listen)

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+import pytest
 
 from telephony.cli import main
-from telephony.cli._webhooks import listen
+from telephony.cli._webhooks import listen, read_checks
 from tests.webhooks import examples as ex
 
 
@@ -77,3 +78,33 @@ def test_one_provider_with_checks_in_json_lines() -> None:
 
 def test_check_needs_a_provider() -> None:
     assert main(["webhooks", "listen", "--check", "username=u"]) == 2
+
+
+def test_a_secret_check_comes_from_an_environment_variable() -> None:
+    environ = {"HOOK_PASSWORD": "from-env"}
+    checks = read_checks(["username=hooks", "password=env:HOOK_PASSWORD"], environ)
+    assert checks == {"username": "hooks", "password": "from-env"}
+    with listening(provider="bandwidth", checks=checks, form="jsonl") as (url, _):
+        literal = httpx.post(url, json=ex.ANSWER, auth=("hooks", "env:HOOK_PASSWORD"))
+        accepted = httpx.post(url, json=ex.ANSWER, auth=("hooks", "from-env"))
+    assert (literal.status_code, accepted.status_code) == (401, 200)
+
+
+def test_an_unset_variable_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("HOOK_PASSWORD", raising=False)
+    argv = ["webhooks", "listen", "--provider", "bandwidth", "--port", "0"]
+    assert main([*argv, "--check", "password=env:HOOK_PASSWORD"]) == 2
+    err = capsys.readouterr().err
+    assert "--check password=env:HOOK_PASSWORD" in err
+    assert "HOOK_PASSWORD is not set" in err
+    assert main([*argv, "--check", "password=env:"]) == 2
+    assert "name the environment variable" in capsys.readouterr().err
+
+
+def test_the_help_says_argv_is_visible(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["webhooks", "listen", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "env:VARIABLE" in text
+    assert "visible to other users" in text
