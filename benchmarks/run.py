@@ -172,16 +172,16 @@ def run_bandwidth(report: Report, args: argparse.Namespace, origin: str) -> None
     report.targets += [
         Target(
             "Bandwidth: telephony / raw httpx+json",
-            "<= 1.5 (aim 1.3)",
+            "<= 1.5 (aim 1.4)",
             _ratio(times, "telephony", "raw httpx+json"),
             lambda value: value <= 1.5,
             note="" if "telephony" in times else "left out, see the notes",
         ),
         Target(
             "Bandwidth: bandwidth-sdk / telephony",
-            ">= 2",
+            ">= 2.5",
             _ratio(times, "bandwidth-sdk", "telephony"),
-            lambda value: value >= 2,
+            lambda value: value >= 2.5,
             note=sdk_note,
         ),
     ]
@@ -193,9 +193,9 @@ def run_restcomm(report: Report, args: argparse.Namespace, origin: str) -> None:
     report.targets.append(
         Target(
             "Restcomm: telephony / raw httpx+xmltodict",
-            "<= 1.2",
+            "<= 0.65",
             _ratio(times, "telephony", "raw httpx+xmltodict"),
-            lambda value: value <= 1.2,
+            lambda value: value <= 0.65,
             note="" if "telephony" in times else "left out, see the notes",
         )
     )

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import attrs
 import httpx
 
+from telephony.adapters.restcomm._fastxml import read_call_list
 from telephony.adapters.restcomm._normalize import PROVIDER, call_from_record
 from telephony.adapters.restcomm._options import RestcommCallUpdate, RestcommOptions
 from telephony.adapters.restcomm._paging import Order, arrange
@@ -23,8 +24,10 @@ from telephony.adapters.restcomm._provider import MAX_PAGE_SIZE, RESTCOMM
 from telephony.adapters.restcomm._wire import CreateCallForm, ModifyCallForm, make_converter
 from telephony.adapters.restcomm._xml import (
     UnreadableXMLError,
+    checked_text,
     decode_body,
     find_elements,
+    parse_checked_text,
     parse_xml,
 )
 from telephony.toolkit import (
@@ -219,7 +222,15 @@ class RestcommAdapter(Adapter):
         return self._to_call(records[0], response)
 
     def _page_records(self, response: httpx.Response) -> list[Any]:
-        document = self._document(response)
+        try:
+            text = checked_text(response.content)
+            # The plain shape every server sends, read in C; anything else, the general reader.
+            records: list[Any] | None = read_call_list(text)
+            if records is not None:
+                return records
+            document = parse_checked_text(text)
+        except UnreadableXMLError as exc:
+            raise _malformed(str(exc), response) from None
         containers = find_elements(document, "Calls")
         if containers is None:
             records = find_elements(document, "Call")  # a root without the Calls wrapper

@@ -25,8 +25,10 @@ __all__ = [
     "MAX_BODY_BYTES",
     "MAX_DEPTH",
     "UnreadableXMLError",
+    "checked_text",
     "decode_body",
     "find_elements",
+    "parse_checked_text",
     "parse_xml",
 ]
 
@@ -98,10 +100,9 @@ class _SafeExpat:
         return _DepthLimited(parser)
 
 
-def parse_xml(content: bytes, *, force_list: Iterable[str] = ("Call",)) -> dict[str, Any]:
-    """The document as nested dicts (empty elements are None; ``force_list`` names are always
-    lists). Raises UnreadableXMLError for a body that is too big, declares entities, or is
-    not XML."""
+def checked_text(content: bytes) -> str:
+    """The answer as text once it passed the size cap and the DOCTYPE/ENTITY refusal, which
+    every reader of an answer applies first. Raises UnreadableXMLError."""
     if len(content) > MAX_BODY_BYTES:
         raise UnreadableXMLError(
             f"refusing an answer of {len(content)} bytes (limit {MAX_BODY_BYTES})"
@@ -111,6 +112,18 @@ def parse_xml(content: bytes, *, force_list: Iterable[str] = ("Call",)) -> dict[
         raise UnreadableXMLError("refusing an answer with a DOCTYPE or ENTITY declaration")
     if not text.strip():
         raise UnreadableXMLError("the answer is empty")
+    return text
+
+
+def parse_xml(content: bytes, *, force_list: Iterable[str] = ("Call",)) -> dict[str, Any]:
+    """The document as nested dicts (empty elements are None; ``force_list`` names are always
+    lists). Raises UnreadableXMLError for a body that is too big, declares entities, or is
+    not XML."""
+    return parse_checked_text(checked_text(content), force_list=force_list)
+
+
+def parse_checked_text(text: str, *, force_list: Iterable[str] = ("Call",)) -> dict[str, Any]:
+    """``parse_xml`` for text that ``checked_text`` gave (the parser's own guards stay on)."""
     try:
         document = xmltodict.parse(
             text,
