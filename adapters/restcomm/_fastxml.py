@@ -21,6 +21,8 @@ __all__ = ["read_call_list"]
 
 _CHUNK = 64 * 1024
 _MAX_DEPTH = 5  # RestcommResponse > Calls > Call > SubresourceUris > Notifications
+_MAX_LEVEL = 1  # fields of a Call hold text, or (SubresourceUris) fields holding text
+_MAX_FIELDS = 512  # elements inside one Call; Restcomm writes about 30
 _ROOT = "RestcommResponse"
 
 
@@ -28,12 +30,14 @@ class _UnusualShapeError(Exception):
     """Not the plain shape: the general reader takes the document."""
 
 
-def _fields(element: Element) -> dict[str, Any]:
+def _fields(element: Element, level: int) -> dict[str, Any]:
     """The children of a ``Call`` (or of one of its fields) as xmltodict gives them."""
+    if level > _MAX_LEVEL:
+        raise _UnusualShapeError
     record: dict[str, Any] = {}
     for child in element:
         tag = child.tag
-        if child.attrib or tag in record or tag == "Call" or ":" in tag or "{" in tag:
+        if tag in record or tag == "Call" or child.attrib:
             raise _UnusualShapeError
         tail = child.tail
         if tail is not None and not tail.isspace():
@@ -42,7 +46,7 @@ def _fields(element: Element) -> dict[str, Any]:
             text = child.text
             if text is not None and not text.isspace():
                 raise _UnusualShapeError  # mixed content: xmltodict would add "#text"
-            record[tag] = _fields(child)
+            record[tag] = _fields(child, level + 1)
         else:
             text = child.text
             record[tag] = (text.strip() or None) if text else None
@@ -54,47 +58,53 @@ def read_call_list(text: str) -> list[dict[str, Any]] | None:
     else (the general reader then decides what it is)."""
     if "<!" in text or "xmlns" in text:
         return None  # comments, CDATA, declarations, namespaces: the general reader's job
-    parser: Any = XMLPullParser(events=("start", "end"))
+    # End events only (half the events of start+end). The open elements are bounded per chunk
+    # without start events: with no comments, CDATA or declarations, every "<" in the text is
+    # a start tag, an end tag ("</") or a processing instruction ("<?"), as XML allows no
+    # bare "<" in text or attribute values; starts fed minus ends seen is what is open.
+    parser: Any = XMLPullParser(events=("end",))
+    events = parser.read_events
     records: list[dict[str, Any]] = []
-    depth = 0
-    root: Any = None
+    append = records.append
+    count = text.count
+    starts = ends = since_call = 0
+    element: Any = None
     try:
         for offset in range(0, len(text), _CHUNK):
-            parser.feed(text[offset : offset + _CHUNK])
-            for event, element in parser.read_events():
-                if event == "start":
-                    depth += 1
-                    if depth > _MAX_DEPTH:
-                        return None
-                    if root is None:
-                        root = element
+            end = offset + _CHUNK
+            parser.feed(text[offset:end])
+            starts += count("<", offset, end) - count("</", offset, end) - count("<?", offset, end)
+            for _event, element in events():
+                ends += 1
+                if element.tag != "Call":
+                    since_call += 1
+                    if since_call > _MAX_FIELDS:
+                        return None  # a flood of elements: no Call is that big
                     continue
-                depth -= 1
-                if depth == 2:  # a Call (or something else) inside Calls: read, then clear
-                    if element.tag != "Call" or element.attrib or not len(element):
-                        return None
-                    text_in = element.text
-                    if text_in is not None and not text_in.isspace():
-                        return None
-                    records.append(_fields(element))
-                    element.clear()
-                elif depth == 1:
-                    if element.tag != "Calls" or (element.text and not element.text.isspace()):
-                        return None
-                elif depth == 0 and (element.tag != _ROOT or element.attrib):
+                since_call = 0
+                text_in = element.text
+                if element.attrib or not len(element) or (text_in and not text_in.isspace()):
                     return None
+                append(_fields(element, 0))
+                element.clear()
+            if starts - ends > _MAX_DEPTH + 1:  # +1: a start tag cut by the chunk boundary
+                return None
         parser.close()
     except (_UnusualShapeError, ParseError):
         return None
-    if root is None:
-        return None
-    # Exactly one child, ``Calls``, with only ``Call`` children and no stray text.
-    if len(root) != 1 or (root.text and not root.text.isspace()):
-        return None
+    return records if _plain_root(element, len(records)) else None
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or text.isspace()
+
+
+def _plain_root(root: Any, records: int) -> bool:
+    """``RestcommResponse`` holding one ``Calls`` holding the ``records`` Calls read, and no
+    stray text (the last end event is the root's)."""
+    if root is None or root.tag != _ROOT or root.attrib or len(root) != 1 or not _blank(root.text):
+        return False
     calls = root[0]
-    if calls.tail and not calls.tail.isspace():
-        return None
-    for call in calls:
-        if call.tail and not call.tail.isspace():
-            return None
-    return records
+    if calls.tag != "Calls" or not _blank(calls.tail) or not _blank(calls.text):
+        return False
+    return len(calls) == records and all(call.tag == "Call" and _blank(call.tail) for call in calls)

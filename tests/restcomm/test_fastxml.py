@@ -116,3 +116,10 @@ def test_empty_calls_is_an_empty_page() -> None:
         '<RestcommResponse><Calls page="3"></Calls></RestcommResponse>',
     ):
         assert read_call_list(text) == [] == _general(text)
+
+
+def test_floods_and_deep_nesting_stop_the_fast_reader() -> None:
+    deep = "<RestcommResponse><Calls><Call>" + "<a>" * 200_000 + "x" + "</a>" * 200_000
+    flood = "<RestcommResponse><Calls><Call>" + "<a/>" * 100_000 + "</Call>"
+    for text in (deep, flood):
+        assert read_call_list(text + "</Calls></RestcommResponse>") is None
