@@ -155,7 +155,7 @@ def test_import_is_lazy() -> None:
         "heavy = [m for m in ('telephony.adapters.bandwidth', 'telephony.adapters.restcomm',"
         " 'xmltodict', 'cattrs',"
         " 'telephony.sandbox', 'telephony.report', 'telephony.testing', 'pytest',"
-        " 'anyio', 'importlib.metadata') "
+        " 'anyio', 'importlib.metadata', 'msgspec') "
         "if m in sys.modules]; print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
