@@ -22,6 +22,8 @@ _TIMES = st.sampled_from(
         "2024-03-01T10:00:00.1234567Z",
         "2024-03-01t10:00:00z",
         "2024-03-01T12:00:00+02:00",
+        "0001-01-01T00:30:00+01:00",
+        "9999-12-31T23:59:59-01:00",
         "2024-03-01T10:00:00",
         "2024-03-01",
         "yesterday",
@@ -52,7 +54,7 @@ _RECORD = st.fixed_dictionaries({}, optional=_FIELDS)
 def _general(records: list[Any]) -> list[Call] | None:
     try:
         return [call_from_state(record) for record in records]
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
         return None
 
 
