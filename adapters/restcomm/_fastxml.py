@@ -30,14 +30,16 @@ class _UnusualShapeError(Exception):
     """Not the plain shape: the general reader takes the document."""
 
 
-def _fields(element: Element, level: int) -> dict[str, Any]:
-    """The children of a ``Call`` (or of one of its fields) as xmltodict gives them."""
+def _fields(element: Element, level: int, attributes: bool) -> dict[str, Any]:
+    """The children of a ``Call`` (or of one of its fields) as xmltodict gives them.
+    ``attributes``: whether the text below ``Calls`` may hold any (reading ``.attrib``
+    allocates a dict per element, so it is skipped when the text says there can be none)."""
     if level > _MAX_LEVEL:
         raise _UnusualShapeError
     record: dict[str, Any] = {}
     for child in element:
         tag = child.tag
-        if tag in record or tag == "Call" or child.attrib:
+        if tag in record or tag == "Call" or (attributes and child.attrib):
             raise _UnusualShapeError
         tail = child.tail
         if tail is not None and not tail.isspace():
@@ -46,7 +48,7 @@ def _fields(element: Element, level: int) -> dict[str, Any]:
             text = child.text
             if text is not None and not text.isspace():
                 raise _UnusualShapeError  # mixed content: xmltodict would add "#text"
-            record[tag] = _fields(child, level + 1)
+            record[tag] = _fields(child, level + 1, attributes)
         else:
             text = child.text
             record[tag] = (text.strip() or None) if text else None
@@ -62,6 +64,9 @@ def read_call_list(text: str) -> list[dict[str, Any]] | None:
     # without start events: with no comments, CDATA or declarations, every "<" in the text is
     # a start tag, an end tag ("</") or a processing instruction ("<?"), as XML allows no
     # bare "<" in text or attribute values; starts fed minus ends seen is what is open.
+    # An attribute needs "=" (Name S? "=" S? value): none after the Calls start tag, none below.
+    calls_tag = text.find("<Calls")
+    attributes = calls_tag < 0 or text.find("=", text.find(">", calls_tag)) >= 0
     parser: Any = XMLPullParser(events=("end",))
     events = parser.read_events
     records: list[dict[str, Any]] = []
@@ -85,7 +90,7 @@ def read_call_list(text: str) -> list[dict[str, Any]] | None:
                 text_in = element.text
                 if element.attrib or not len(element) or (text_in and not text_in.isspace()):
                     return None
-                append(_fields(element, 0))
+                append(_fields(element, 0, attributes))
                 element.clear()
             if starts - ends > _MAX_DEPTH + 1:  # +1: a start tag cut by the chunk boundary
                 return None
