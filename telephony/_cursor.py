@@ -119,8 +119,13 @@ def cursor_url(state: dict[str, Any], key: str, *, base_url: httpx.URL) -> httpx
     except ValidationError:
         raise _bad(key) from None
     assert isinstance(value, str)
+    try:
+        parsed = httpx.URL(value)
+        parsed.host  # noqa: B018 - decoding it raises for a host like "xn--" (IDNA)
+    except (httpx.InvalidURL, ValueError):
+        raise _bad(key) from None
     # Another origin is refused as a paging link to it is (UnsafeRedirectError).
-    url = same_origin(httpx.URL(value), base_url)
+    url = same_origin(parsed, base_url)
     if (
         url.userinfo
         or url.fragment
