@@ -89,6 +89,7 @@ def breakdown(
     provider: str, origin: str, *, page_size: int, calls: int, rounds: int
 ) -> list[tuple[str, float]]:
     if provider == "bandwidth":
+        from telephony.adapters.bandwidth._fast import calls_from_page
         from telephony.adapters.bandwidth._normalize import call_from_state
 
         urls = _bandwidth_urls(origin, page_size)
@@ -101,13 +102,15 @@ def breakdown(
                 "call_from_state per record",
                 lambda: _each(parsed, lambda page: [call_from_state(r) for r in page]),
             ),
+            ("typed decode (calls_from_page), whole", lambda: _each(bodies, calls_from_page)),
         ]
         contestants, _ = bandwidth_contestants(origin, page_size=page_size, calls=calls)
     else:
         import xmltodict  # type: ignore[import-untyped]
 
+        from telephony.adapters.restcomm._fastxml import read_call_list
         from telephony.adapters.restcomm._normalize import call_from_record
-        from telephony.adapters.restcomm._xml import find_elements, parse_xml
+        from telephony.adapters.restcomm._xml import checked_text, find_elements, parse_xml
 
         bodies = _restcomm_bodies(origin, page_size)
         documents = [parse_xml(body) for body in bodies]
@@ -118,7 +121,11 @@ def breakdown(
                 "xmltodict.parse (bytes, force_list)",
                 lambda: _each(bodies, lambda body: xmltodict.parse(body, force_list=("Call",))),
             ),
-            ("adapter parse_xml (safe reader)", lambda: _each(bodies, parse_xml)),
+            ("adapter parse_xml (general safe reader)", lambda: _each(bodies, parse_xml)),
+            (
+                "fast reader (checked_text + read_call_list)",
+                lambda: _each(bodies, lambda body: read_call_list(checked_text(body))),
+            ),
             (
                 "call_from_record per record",
                 lambda: _each(records, lambda page: [call_from_record(r) for r in page]),
