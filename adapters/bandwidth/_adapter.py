@@ -357,11 +357,12 @@ class BandwidthAdapter(Adapter):
     ) -> Flow[Page[Call]]:
         response = yield _get(url, _page_limit(url))
         calls = self._page_calls(self._checked(response, 200))
+        records = len(calls)  # one call per record read
         state: dict[str, Any] | None = None
         if calls:
             # Every way a server could keep a listing going for ever ends here, in an error.
             trail = trail.after([call.id for call in calls], provider=PROVIDER)
-            window = window.advanced(calls, len(calls))
+            window = window.advanced(calls, records)
             link = next_link(response)
             if link is not None:
                 if window.seen > self.listing_cap:
@@ -383,7 +384,7 @@ class BandwidthAdapter(Adapter):
         calls = window.unseen(calls)
         scanned: int | None = None  # records read, when some may be dropped here
         if not filters.is_empty:
-            scanned = len(records)
+            scanned = records
             # status has no server filter; the others are refined so they mean exactly
             # the neutral thing whatever the server did.
             calls = [call for call in calls if filters.matches(call)]
