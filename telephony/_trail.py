@@ -23,7 +23,9 @@ __all__ = ["PageTrail", "fingerprint"]
 
 
 def fingerprint(ids: Iterable[str]) -> str:
-    return hashlib.blake2b("\n".join(ids).encode(), digest_size=8).hexdigest()
+    # Any str, even one a JSON answer made with a lone surrogate: never an encoding error.
+    text = "\n".join(ids).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=8).hexdigest()
 
 
 @attrs.frozen

@@ -190,3 +190,25 @@ def test_restcomm_the_loop_check_survives_a_stored_cursor() -> None:
                 with restcomm_client(server) as later:
                     cursor = later.get_page(cursor=cursor).next_cursor
     assert server.requests <= 3 * 5 + 2
+
+
+def test_bandwidth_an_id_with_a_lone_surrogate_is_read_not_an_encoding_error() -> None:
+    # JSON may carry "\ud800"; the loop check hashes every id a page holds.
+    body = (
+        b'[{"callId":"c-\\ud800","accountId":"9900000","state":"answered",'
+        b'"direction":"outbound","startTime":"2024-01-01T00:00:00Z"}]'
+    )
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+    with telephony.connect(
+        "bandwidth",
+        account_id="9900000",
+        username="u",
+        password="p",
+        transport=httpx.MockTransport(answer),
+        max_retries=0,
+    ) as client:
+        page = client.get_page(page_size=1)
+    assert [call.id for call in page.items] == ["c-\ud800"]
