@@ -8,10 +8,9 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telephony._adapter import Adapter, Flow
-from telephony._callbacks import CallEvent, parse_callback
 from telephony._client import AsyncClient, Client
 from telephony._errors import (
     AuthenticationError,
@@ -84,8 +83,17 @@ __all__ = [
 _LAZY_SUBMODULES = frozenset({"report", "sandbox", "testing", "cli", "toolkit"})
 
 
+if TYPE_CHECKING:
+    from telephony._callbacks import CallEvent, parse_callback
+
+# Webhook parsing is for receivers only: loaded on first use, like the submodules below.
+_LAZY_NAMES = {"CallEvent": "telephony._callbacks", "parse_callback": "telephony._callbacks"}
+
+
 def __getattr__(name: str) -> Any:
     # Keep `import telephony` cheap: these pull in servers, pytest hooks, CSV writers...
     if name in _LAZY_SUBMODULES:
         return importlib.import_module(f"telephony.{name}")
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(_LAZY_NAMES[name]), name)
     raise AttributeError(f"module 'telephony' has no attribute {name!r}")
