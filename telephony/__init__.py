@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from telephony._adapter import Adapter, Flow
 from telephony._client import AsyncClient, Client
+from telephony._connect import connect, connect_async
 from telephony._errors import (
     AuthenticationError,
     ConflictError,
@@ -35,7 +36,7 @@ from telephony._errors import (
 from telephony._filters import CallFilter, FilterArgs
 from telephony._models import Call, CallStatus, Capabilities, Direction, NewCall, Page
 from telephony._provider import ProviderInfo
-from telephony._registry import adapter_class, connect, connect_async, describe, providers
+from telephony._registry import adapter_class, describe, providers
 
 __version__ = "0.1.0"
 

@@ -13,14 +13,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from telephony._adapter import Adapter
-from telephony._client import DEFAULT_TIMEOUT, AsyncClient, Client
 from telephony._errors import ValidationError
 from telephony._provider import ProviderInfo
 
-__all__ = ["adapter_class", "connect", "connect_async", "describe", "providers"]
+__all__ = ["adapter_class", "describe", "describe_all", "providers"]
 
 ENTRY_POINT_GROUP = "telephony.adapters"
 _DISTRIBUTION = "telephony"
@@ -111,69 +108,3 @@ def describe_all() -> Mapping[str, ProviderInfo]:
 
 def adapter_class(provider: str) -> type[Adapter]:
     return describe(provider).adapter_class()
-
-
-def _adapter(provider: str | None, profile: str | None, settings: dict[str, Any]) -> Adapter:
-    from telephony._settings import resolve
-
-    name, resolved = resolve(provider, profile=profile, given=settings)
-    return adapter_class(name).from_settings(**resolved)
-
-
-def connect(
-    provider: str | None = None,
-    /,
-    *,
-    profile: str | None = None,
-    transport: httpx.BaseTransport | None = None,
-    timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
-    max_retries: int = 2,
-    backoff: float = 0.5,
-    max_retry_wait: float | None = None,
-    **settings: Any,
-) -> Client:
-    """A ``Client`` for ``provider``; ``settings`` are that adapter's (ids, credentials,
-    ``base_url``...). With no settings they come from the profile named ``profile`` (the
-    TOML file ``$TELEPHONY_CONFIG``, else ``~/.config/telephony/config.toml``), else from the
-    environment variables the command line reads (``BANDWIDTH_ACCOUNT_ID``...).
-    Raises ValidationError, naming the setting, for anything missing, unknown or out of
-    range, before any request is sent.
-
-    ``timeout`` is per request (seconds, or an ``httpx.Timeout``; None waits forever);
-    ``max_retries`` the extra attempts per request (0 disables retries); ``backoff`` the
-    first retry's wait in seconds (doubling, jittered); ``max_retry_wait`` the seconds one
-    operation (a call, a page, a whole ``list_calls`` listing) may spend waiting to retry in
-    all, None for no bound."""
-    adapter = _adapter(provider, profile, settings)
-    return Client(
-        adapter,
-        transport=transport,
-        timeout=timeout,
-        max_retries=max_retries,
-        backoff=backoff,
-        max_retry_wait=max_retry_wait,
-    )
-
-
-def connect_async(
-    provider: str | None = None,
-    /,
-    *,
-    profile: str | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-    timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
-    max_retries: int = 2,
-    backoff: float = 0.5,
-    max_retry_wait: float | None = None,
-    **settings: Any,
-) -> AsyncClient:
-    """The ``AsyncClient`` twin of ``connect`` (same arguments)."""
-    adapter = _adapter(provider, profile, settings)
-    return AsyncClient(
-        adapter,
-        transport=transport,
-        timeout=timeout,
-        max_retries=max_retries,
-        backoff=backoff,
-        max_retry_wait=max_retry_wait,
-    )

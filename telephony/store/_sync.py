@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from telephony._client import Client
+from telephony._connect import connect
 from telephony._errors import (
     InvalidRequestError,
     NotFoundError,
@@ -28,7 +29,7 @@ from telephony._errors import (
     ValidationError,
 )
 from telephony._models import Call, Page
-from telephony._registry import connect, describe
+from telephony._registry import describe
 from telephony.store._rows import EPOCH, to_micros
 from telephony.store._store import CallStore, SyncState
 
