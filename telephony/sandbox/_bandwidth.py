@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import json.encoder
 import re
 import secrets
 import threading
@@ -54,6 +55,22 @@ _SIP_URI = re.compile(r"sips?:[^\s@]+@[^\s@]+")
 _CALLS = re.compile(r"/accounts/([^/]+)/calls(?:/([^/]+)(/bxml)?)?")
 _JSON = ("Content-Type", "application/json")
 _CAUSE = {ANSWERED: "hangup", BUSY: "busy", NO_ANSWER: "timeout", REJECTED: "rejected"}
+
+# What json.dumps writes for a string (its C escaper, ASCII only) and for any other value:
+# listing pages are written field by field with these, byte for byte as json.dumps would.
+_string: Callable[[str], str] = json.encoder.encode_basestring_ascii
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return _string(value)
+    if type(value) is dict and all(type(key) is str for key in value):
+        # json.dumps' own dict path is Python code, slower than this (stirShaken).
+        return "{" + ",".join([f"{_string(k)}:{_value(v)}" for k, v in value.items()]) + "}"
+    return _dumps(value)
 
 
 iso = MinuteFormat(
@@ -148,6 +165,10 @@ class BandwidthApi:
         self._tokens_lock = threading.Lock()
         self._errors = 0
         self.get_lag = get_lag
+        # The start of every listed record that keeps the account's own application.
+        self._head = (
+            f'{{"applicationId":{_string(application_id)},"accountId":{_string(account_id)}'
+        )
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -273,6 +294,58 @@ class BandwidthApi:
             "errorId": error[1] if error else None,
             "lastUpdate": iso(end if ended and not record.updated else record.last_change(now)),
         }
+
+    def call_json(self, record: CallRecord, now: float) -> str:
+        """``call_state`` as JSON text without building the dict: byte for byte what
+        ``json.dumps(call_state(record, now), separators=(",", ":"))`` writes (a test holds
+        it). Listing pages are made of these; they cost about half as much."""
+        end = record.end
+        start, answer = record.start, record.answer
+        updates = record.updated
+        if now >= end:
+            state = '"disconnected"'
+            end_text = f'"{iso(end)}"'
+            last = end_text if not updates else f'"{iso(record.last_change(now))}"'
+            cause = _value(record.cause)
+            error = record.error
+            if error:
+                message, error_id = _value(error[0]), _value(error[1])
+            else:
+                message = error_id = "null"
+        else:
+            if start is None or now < start:
+                state = '"queued"'
+            elif answer is not None and now >= answer:
+                state = '"answered"'
+            else:
+                state = '"initiated"'
+            end_text = cause = message = error_id = "null"
+            last = f'"{iso(record.last_change(now))}"'
+        extra = record.extra
+        head = self._head
+        if extra:
+            app = extra.get("applicationId", self.application_id)
+            if app != self.application_id or type(app) is not str:
+                head = f'{{"applicationId":{_value(app)},"accountId":{_string(self.account_id)}'
+            stir = _value(extra.get("stirShaken"))
+        else:
+            stir = "null"
+        if record.direction == INBOUND:
+            direction, enqueued = '"inbound"', "null"
+        else:
+            direction, enqueued = '"outbound"', f'"{iso(record.created)}"'
+        started = f'"{iso(start)}"' if start is not None and start <= now else "null"
+        answered = f'"{iso(answer)}"' if answer is not None and answer <= now else "null"
+        parent = record.parent_id
+        return (
+            f'{head},"callId":{_string(record.id)},'
+            f'"parentCallId":{"null" if parent is None else _string(parent)},'
+            f'"to":{_string(record.to)},"from":{_string(record.from_)},'
+            f'"direction":{direction},"state":{state},"stirShaken":{stir},"identity":null,'
+            f'"enqueuedTime":{enqueued},"startTime":{started},"answerTime":{answered},'
+            f'"endTime":{end_text},"disconnectCause":{cause},"errorMessage":{message},'
+            f'"errorId":{error_id},"lastUpdate":{last}}}'
+        )
 
     def _find(self, call_id: str, now: float) -> CallRecord | None:
         record = self.ledger.find(call_id)
@@ -589,7 +662,8 @@ class BandwidthApi:
             query.append(("pageToken", self._page_token(following.seq, served + len(records))))
             path = quote(request.path)
             headers.append(("Link", f'<{request.origin}{path}?{urlencode(query)}>; rel="next"'))
-        return self._json(200, [self.call_state(record, now) for record in records], *headers)
+        body = "[" + ",".join([self.call_json(record, now) for record in records]) + "]"
+        return Reply(200, body.encode(), [_JSON, *headers])
 
     def _seeded_range(
         self, low: float | None, high: float | None, forget_before: float

@@ -154,8 +154,9 @@ class History:
                 return answered + 2 + (h >> 48) % 18
         return _floor((self.t0 + (i + (h & 0xFFFF) * (0.5 / 65536.0)) * self.step) * 1000) / 1000
 
-    def _start(self, i: int, h: int) -> float:
-        created = self._created(i, h)
+    def _start(self, i: int, h: int, created: float | None = None) -> float:
+        if created is None:
+            created = self._created(i, h)
         inbound = _CHILD_BELOW <= (h >> 16) % 100 < _INBOUND_BELOW
         if inbound and self.style.inbound_starts_on_arrival:
             return created
@@ -205,7 +206,7 @@ class History:
     def _timeline(self, i: int, h: int, g: int) -> tuple[float, float, float | None, float, str]:
         """(created, start, answer, end, outcome) from the call's own hash."""
         created = self._created(i, h)
-        start = self._start(i, h)
+        start = self._start(i, h, created)
         outcome = _OUTCOMES[(h >> 24) % 100]
         ring = 2 + (g & 0xFF) % 22
         answer: float | None = None

@@ -132,12 +132,6 @@ def _escape(text: str) -> str:
     return text
 
 
-def _element(indent: str, name: str, value: str) -> str:
-    if not value:
-        return f"{indent}<{name}/>\n"
-    return f"{indent}<{name}>{_escape(value)}</{name}>\n"
-
-
 def _ascending(sort_by: str | None) -> bool:
     """Whether ``SortBy`` asks for oldest first (``DateCreated:asc``, ``date_created:asc``);
     anything else keeps the default, newest first."""
@@ -212,61 +206,96 @@ class RestcommApi:
             lambda second, millis: f"{second:02d}.{millis:03d}{iso_zone}",
             offset_seconds=utc_offset_minutes * 60,
         )
+        self._calls_uri = f"/{API_VERSION}/Accounts/{account_sid}/Calls/"
         self._cache: OrderedDict[tuple[object, ...], _Seeded] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     # -- formats ---------------------------------------------------------------------------
 
     def call_xml(self, record: CallRecord, now: float, indent: str) -> str:
+        # Written as one f-string with the optional elements inlined: listing pages are made
+        # of these, and a helper call per element cost a third of the time. A test holds the
+        # bytes to the plain one-helper-per-element writing.
         end = record.end
         start, answer = record.start, record.answer
         ended = now >= end
+        talking = not ended and start is not None and now >= start
+        talking = talking and answer is not None and now >= answer
         if ended:
-            phase = ENDED
-        elif start is None or now < start:
-            phase = QUEUED
-        elif answer is not None and now >= answer:
-            phase = TALKING
-        else:
-            phase = RINGING
-        uri = f"/{API_VERSION}/Accounts/{self.account_sid}/Calls/{record.id}"
-        start_time, end_time, seconds = wire_times(record, now)
-        duration = "" if seconds is None else str(seconds)
-        if ended:
+            status = ended_status(record.direction, record.outcome, record.cause)
             price = record.price
             if price is None:
                 units = math.ceil(record.talk_seconds() / 60) * RATES[record.direction]
                 price = f"{units // 10000}.{units % 10000:04d}" if units else "0.00"
+            updated = end if not record.updated else record.last_change(now)
         else:
+            if talking:
+                phase = TALKING
+            elif start is None or now < start:
+                phase = QUEUED
+            else:
+                phase = RINGING
+            status = wire_status(record, phase)
             price = "0.00"
-        rang = ended or phase == TALKING
+            updated = record.last_change(now)
         i = indent + "  "
-        e = _element
-        updated = end if ended and not record.updated else record.last_change(now)
+        sid = record.id
+        uri = f"{self._calls_uri}{sid}"
+        start_time, end_time, seconds = wire_times(record, now)
+        rang = ended or talking
+        esc = _escape
+        instance, parent = record.instance, record.parent_id
+        instance_line = f"{i}<InstanceId>{esc(instance)}</InstanceId>\n" if instance else ""
+        parent_line = (
+            f"{i}<ParentCallSid>{esc(parent)}</ParentCallSid>\n"
+            if parent
+            else f"{i}<ParentCallSid/>\n"
+        )
+        to, from_, number_sid = record.to, record.from_, record.number_sid
+        to_line = f"{i}<To>{esc(to)}</To>\n" if to else f"{i}<To/>\n"
+        from_line = f"{i}<From>{esc(from_)}</From>\n" if from_ else f"{i}<From/>\n"
+        number_line = (
+            f"{i}<PhoneNumberSid>{esc(number_sid)}</PhoneNumberSid>\n"
+            if number_sid
+            else f"{i}<PhoneNumberSid/>\n"
+        )
+        end_lines = (
+            f"{i}<EndTime/>\n{i}<Duration/>\n"
+            if end_time is None
+            else f"{i}<EndTime>{self.iso(end_time)}</EndTime>\n{i}<Duration>{seconds}</Duration>\n"
+        )
+        answered_by = record.answered_by if rang else ""
+        answered_line = (
+            f"{i}<AnsweredBy>{esc(answered_by)}</AnsweredBy>\n"
+            if answered_by
+            else f"{i}<AnsweredBy/>\n"
+        )
+        caller_name = record.caller_name
+        caller_line = (
+            f"{i}<CallerName>{esc(caller_name)}</CallerName>\n"
+            if caller_name
+            else f"{i}<CallerName/>\n"
+        )
+        ring_line = (
+            f"{i}<Ring_duration>{record.ring_seconds()}</Ring_duration>\n"
+            if rang
+            else f"{i}<Ring_duration/>\n"
+        )
         return (
-            f"{indent}<Call>\n{i}<Sid>{record.id}</Sid>\n"
-            f"{e(i, 'InstanceId', record.instance) if record.instance else ''}"
+            f"{indent}<Call>\n{i}<Sid>{sid}</Sid>\n{instance_line}"
             f"{i}<DateCreated>{self.rfc2822(record.created)}</DateCreated>\n"
-            f"{i}<DateUpdated>{self.rfc2822(updated)}</DateUpdated>\n"
-            f"{e(i, 'ParentCallSid', record.parent_id or '')}"
-            f"{i}<AccountSid>{self.account_sid}</AccountSid>\n"
-            f"{e(i, 'To', record.to)}{e(i, 'From', record.from_)}"
-            f"{e(i, 'PhoneNumberSid', record.number_sid)}"
-            f"{i}<Status>{wire_status(record, phase)}</Status>\n"
-            f"{i}<StartTime>{self.iso(start_time)}</StartTime>\n"
-            f"{e(i, 'EndTime', '' if end_time is None else self.iso(end_time))}"
-            f"{e(i, 'Duration', duration)}"
+            f"{i}<DateUpdated>{self.rfc2822(updated)}</DateUpdated>\n{parent_line}"
+            f"{i}<AccountSid>{self.account_sid}</AccountSid>\n{to_line}{from_line}{number_line}"
+            f"{i}<Status>{status}</Status>\n"
+            f"{i}<StartTime>{self.iso(start_time)}</StartTime>\n{end_lines}"
             f"{i}<Price>{price}</Price>\n{i}<PriceUnit>USD</PriceUnit>\n"
-            f"{i}<Direction>{_DIRECTION[record.direction]}</Direction>\n"
-            f"{e(i, 'AnsweredBy', record.answered_by if rang else '')}"
-            f"{i}<ApiVersion>{API_VERSION}</ApiVersion>\n{i}<ForwardedFrom/>\n"
-            f"{e(i, 'CallerName', record.caller_name)}"
+            f"{i}<Direction>{_DIRECTION[record.direction]}</Direction>\n{answered_line}"
+            f"{i}<ApiVersion>{API_VERSION}</ApiVersion>\n{i}<ForwardedFrom/>\n{caller_line}"
             f"{i}<Uri>{uri}</Uri>\n"
             f"{i}<SubresourceUris>\n"
             f"{i}  <Notifications>{uri}/Notifications</Notifications>\n"
             f"{i}  <Recordings>{uri}/Recordings</Recordings>\n"
-            f"{i}</SubresourceUris>\n"
-            f"{e(i, 'Ring_duration', str(record.ring_seconds()) if rang else '')}"
+            f"{i}</SubresourceUris>\n{ring_line}"
             f"{indent}</Call>\n"
         )
 
