@@ -35,7 +35,6 @@ from telephony._errors import (
 )
 from telephony._filters import CallFilter, FilterArgs
 from telephony._models import Call, CallStatus, Capabilities, Direction, NewCall, Page
-from telephony._provider import ProviderInfo
 from telephony._registry import adapter_class, describe, providers
 
 __version__ = "0.1.0"
@@ -86,9 +85,15 @@ _LAZY_SUBMODULES = frozenset({"report", "sandbox", "testing", "cli", "toolkit"})
 
 if TYPE_CHECKING:
     from telephony._callbacks import CallEvent, parse_callback
+    from telephony._provider import ProviderInfo
 
-# Webhook parsing is for receivers only: loaded on first use, like the submodules below.
-_LAZY_NAMES = {"CallEvent": "telephony._callbacks", "parse_callback": "telephony._callbacks"}
+# Webhook parsing is for receivers only, provider descriptions for adapter authors and the
+# command line: loaded on first use, like the submodules below.
+_LAZY_NAMES = {
+    "CallEvent": "telephony._callbacks",
+    "ProviderInfo": "telephony._provider",
+    "parse_callback": "telephony._callbacks",
+}
 
 
 def __getattr__(name: str) -> Any:

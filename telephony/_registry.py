@@ -11,11 +11,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telephony._adapter import Adapter
 from telephony._errors import ValidationError
-from telephony._provider import ProviderInfo
+
+if TYPE_CHECKING:
+    from telephony._provider import ProviderInfo
 
 __all__ = ["adapter_class", "describe", "describe_all", "providers"]
 
@@ -88,6 +90,9 @@ def describe(provider: str) -> ProviderInfo:
         raise ValidationError(f"unknown provider {provider!r} (known: {known})", field="provider")
     cache_key = (provider, str(found.value))
     if cache_key not in _described:
+        # Loaded here, not at `import telephony`: only describing a provider needs it.
+        from telephony._provider import ProviderInfo
+
         loaded = found.load()
         if isinstance(loaded, ProviderInfo):
             info = loaded

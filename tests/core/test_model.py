@@ -155,7 +155,8 @@ def test_import_is_lazy() -> None:
         "heavy = [m for m in ('telephony.adapters.bandwidth', 'telephony.adapters.restcomm',"
         " 'xmltodict', 'cattrs',"
         " 'telephony.sandbox', 'telephony.report', 'telephony.testing', 'pytest',"
-        " 'anyio', 'importlib.metadata', 'msgspec') "
+        " 'anyio', 'importlib.metadata', 'msgspec', 'telephony._provider',"
+        " 'telephony._callbacks') "
         "if m in sys.modules]; print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
