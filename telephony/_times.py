@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 __all__ = ["parse_datetime", "parse_iso"]
@@ -11,17 +12,39 @@ __all__ = ["parse_datetime", "parse_iso"]
 def parse_iso(value: str | None) -> datetime | None:
     """ISO 8601 with any offset (``Z`` included) to UTC; a naive value is taken as UTC.
 
-    Raises ValueError on text that is not ISO 8601.
+    RFC 3339's lower-case ``z`` is read as ``Z``; digits past the microsecond round it half
+    up (``.1234565`` is ``.123457``), as msgspec does, so the Bandwidth typed decode and this
+    parser agree on every stamp both accept. Raises ValueError on text that is not ISO 8601.
     """
     if not value:
         return None
-    moment = _fromisoformat(value)  # C; gives the UTC singleton for "Z" since 3.11
+    try:
+        moment = _fromisoformat(value)  # C; gives the UTC singleton for "Z" since 3.11
+    except ValueError:
+        if value[-1] != "z":
+            raise
+        value = value[:-1] + "Z"
+        moment = _fromisoformat(value)
+    if len(value) > 27:  # room for 7+ fraction digits: "2024-03-01T10:00:00.1234567Z"
+        moment = _round_fraction(value, moment)
     if value[-1] == "Z":
         return moment  # the common case, on the listing hot path: nothing more to do
     offset = moment.utcoffset()
     if offset is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+_FRACTION = re.compile(r"[.,]([0-9]{7,})")
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _round_fraction(value: str, moment: datetime) -> datetime:
+    """``moment`` (fromisoformat truncates past six digits) rounded half up on the seventh."""
+    found = _FRACTION.search(value, 19)
+    if found is None or found.group(1)[6] < "5":
+        return moment
+    return moment + _MICROSECOND
 
 
 _fromisoformat = datetime.fromisoformat

@@ -7,23 +7,25 @@ C, with its type checks. ``raw`` is then a read-only mapping decoded from the re
 on first access (a copy of them: it does not keep the page alive).
 
 Anything the fast decode does not take exactly as ``call_from_state`` would (a page that is
-not an array of objects, a field of another type, or an empty ``callId``) makes
-``calls_from_page`` return None, and the caller reads the page the general way; both ways give
-equal ``Call``s (tests/bandwidth/test_fast.py checks it property-based). Times stay text here
-and go through the same ``parse_iso`` as the general path, so both accept the same spellings.
+not an array of objects, a field of another type, a time msgspec does not read as RFC 3339, or
+an empty ``callId``) makes ``calls_from_page`` return None, and the caller reads the page the
+general way; both ways give equal ``Call``s (tests/bandwidth/test_fast.py checks it
+property-based). Times are parsed by msgspec in C; ``parse_iso`` reads every stamp msgspec
+accepts to the same instant (lower-case ``z``, digits past the microsecond rounded half up),
+and stamps with an offset or none are brought to UTC here as ``parse_iso`` does.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 
 from telephony.adapters.bandwidth._normalize import PROVIDER, direction_of, status_of
-from telephony.toolkit import Call, parse_iso
+from telephony.toolkit import Call
 
 __all__ = ["RawRecord", "calls_from_page"]
 
@@ -51,11 +53,11 @@ class _State(
     from_: str | None = None
     to: str | None = None
     direction: str | None = None
-    answer: str | None = None
-    end: str | None = None
-    start: str | None = None
-    enqueued: str | None = None
-    updated: str | None = None
+    answer: datetime | None = None
+    end: datetime | None = None
+    start: datetime | None = None
+    enqueued: datetime | None = None
+    updated: datetime | None = None
 
 
 class RawRecord(Mapping[str, Any]):
@@ -92,8 +94,12 @@ class RawRecord(Mapping[str, Any]):
 _records = msgspec.json.Decoder(list[msgspec.Raw])
 _states = msgspec.json.Decoder(list[_State])
 _new = object.__new__
-_fromiso = datetime.fromisoformat
 _UNREADABLE = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
+
+
+def _utc(moment: datetime) -> datetime:
+    """A stamp with an offset (or none: taken as UTC) as ``parse_iso`` gives it."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def calls_from_page(content: bytes) -> list[Call] | None:
@@ -106,19 +112,28 @@ def calls_from_page(content: bytes) -> list[Call] | None:
         return None
     calls: list[Call] = []
     append = calls.append
-    iso = parse_iso
-    fromiso = _fromiso
+    utc = UTC
     try:
         for piece, state in zip(pieces, states, strict=True):
             call_id = state.call_id
             if not call_id:
                 return None
-            # parse_iso, inlined for its common case ("Z": fromisoformat's own UTC answer).
-            answered = (fromiso(v) if v[-1] == "Z" else iso(v)) if (v := state.answer) else None
-            ended = (fromiso(v) if v[-1] == "Z" else iso(v)) if (v := state.end) else None
-            started = (fromiso(v) if v[-1] == "Z" else iso(v)) if (v := state.start) else None
-            enqueued = (fromiso(v) if v[-1] == "Z" else iso(v)) if (v := state.enqueued) else None
-            updated = (fromiso(v) if v[-1] == "Z" else iso(v)) if (v := state.updated) else None
+            # msgspec gives the UTC singleton for "Z" and "+00:00": anything else is rare.
+            answered = state.answer
+            if answered is not None and answered.tzinfo is not utc:
+                answered = _utc(answered)
+            ended = state.end
+            if ended is not None and ended.tzinfo is not utc:
+                ended = _utc(ended)
+            started = state.start
+            if started is not None and started.tzinfo is not utc:
+                started = _utc(started)
+            enqueued = state.enqueued
+            if enqueued is not None and enqueued.tzinfo is not utc:
+                enqueued = _utc(enqueued)
+            updated = state.updated
+            if updated is not None and updated.tzinfo is not utc:
+                updated = _utc(updated)
             parent = state.parent_id
             vendor_status = state.state
             cause = state.cause
