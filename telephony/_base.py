@@ -20,7 +20,7 @@ from telephony._body import ACCEPT_ENCODING
 from telephony._checks import check_call_id, check_method, check_number, check_url, check_whole
 from telephony._errors import TransportError, ValidationError
 from telephony._filters import CallFilter, FilterArgs
-from telephony._models import Call, Capabilities, Page
+from telephony._models import Call, Capabilities, NextPage, Page
 from telephony._retry import Retry, RetryBudget, RetryPolicy
 from telephony._wait import Until, Waiter
 
@@ -105,10 +105,14 @@ class Listing:
         items = page.items if self._left is None else page.items[: self._left]
         if self._left is not None:
             self._left -= len(items)
-        if page.next_cursor is not None and self._left != 0:
-            self._flow = self._adapter.get_page(
-                cursor=page.next_cursor, page_size=None, filters=_NO_FILTER
-            )
+        following = page.next_page
+        if following is not None and self._left != 0:
+            if isinstance(following, NextPage):
+                self._flow = following.follow()  # no cursor string made and read back
+            else:
+                self._flow = self._adapter.get_page(
+                    cursor=following, page_size=None, filters=_NO_FILTER
+                )
         return items
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import enum
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ from telephony._checks import check_method as check_method  # re-exported: adapt
 from telephony._checks import check_number, check_text
 from telephony._checks import check_url as check_url  # re-exported: adapters use it
 
-__all__ = ["Call", "CallStatus", "Capabilities", "Direction", "NewCall", "Page"]
+__all__ = ["Call", "CallStatus", "Capabilities", "Direction", "NewCall", "NextPage", "Page"]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -138,7 +139,49 @@ class Call:
 T = TypeVar("T")
 
 
-@attrs.frozen(slots=True)
+class NextPage(abc.ABC):
+    """Where a listing goes on, kept in memory by the adapter that made the page: a client
+    iterating ``list_calls`` follows it without writing and re-reading a cursor string, and
+    the string is made only when someone asks for ``Page.next_cursor``. Adapters that have no
+    state worth keeping give ``Page`` the string itself."""
+
+    __slots__ = ("_text",)
+    _text: str
+
+    @abc.abstractmethod
+    def encode(self) -> str:
+        """The cursor string: what ``get_page(cursor=...)`` of the same adapter reads back
+        to the same place, in this process or another."""
+
+    @abc.abstractmethod
+    def follow(self) -> Any:
+        """The flow of the next page (a ``Flow[Page[Call]]``); it checks what the cursor
+        string's reading would check (a next link stays on the configured host, say)."""
+
+    def cursor(self) -> str:
+        try:
+            return self._text
+        except AttributeError:
+            text = self._text = self.encode()
+            return text
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, NextPage):
+            return self.cursor() == other.cursor()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.cursor())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (str, (self.cursor(),))  # a pickled page holds its cursor string
+
+
+def _cursor_text(value: str | NextPage | None) -> str | None:
+    return value.cursor() if isinstance(value, NextPage) else value
+
+
+@attrs.frozen(slots=True, repr=False)
 class Page(Generic[T]):
     """One page of results. ``next_cursor`` is a string to store and pass back to ``get_page``;
     None on the last page. A page can hold fewer items than asked (filters refined on the
@@ -147,8 +190,25 @@ class Page(Generic[T]):
     show progress."""
 
     items: Sequence[T]
-    next_cursor: str | None = None
+    # The cursor as given: a string, or an adapter's NextPage that makes it when asked.
+    _next: str | NextPage | None = attrs.field(default=None, alias="next_cursor", eq=_cursor_text)
     scanned: int | None = None
+
+    @property
+    def next_cursor(self) -> str | None:
+        return _cursor_text(self._next)
+
+    @property
+    def next_page(self) -> str | NextPage | None:
+        """What the client follows: the adapter's in-memory ``NextPage`` when it gave one
+        (no cursor string made), else the cursor string."""
+        return self._next
+
+    def __repr__(self) -> str:
+        return (
+            f"Page(items={self.items!r}, next_cursor={self.next_cursor!r}, "
+            f"scanned={self.scanned!r})"
+        )
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.items)

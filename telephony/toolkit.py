@@ -36,7 +36,10 @@ The helpers:
 - answers: ``with_body_limit(request, bytes)`` caps what is read of an answer (a larger 2xx
   answer is a ``ResponseTooLargeError``);
 - paging: ``encode_cursor(provider, state)`` / ``decode_cursor(provider, cursor)`` make the
-  storable ``Page.next_cursor`` strings and refuse another provider's; ``CallFilter`` carries
+  storable ``Page.next_cursor`` strings and refuse another provider's; a ``NextPage``
+  subclass given as ``Page(next_cursor=...)`` keeps the listing's state in memory, so a client
+  iterating follows it without writing and reading a cursor per page (``encode`` runs only
+  when someone asks for ``next_cursor``); ``CallFilter`` carries
   the neutral filters (``matches`` refines on the client what the server cannot filter; a page
   refined so says how many records it read in ``Page(..., scanned=len(records))``);
   ``PageTrail`` notices a server that serves pages already read (``ListingLoopError`` instead
@@ -120,6 +123,7 @@ from telephony._models import (
     Capabilities,
     Direction,
     NewCall,
+    NextPage,
     Page,
     check_method,
     check_url,
@@ -151,6 +155,7 @@ __all__ = [
     "ListingLoopError",
     "MalformedResponseError",
     "NewCall",
+    "NextPage",
     "NotFoundError",
     "Page",
     "PageTrail",

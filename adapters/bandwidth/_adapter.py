@@ -41,6 +41,7 @@ from telephony.toolkit import (
     ListingLoopError,
     MalformedResponseError,
     NewCall,
+    NextPage,
     Page,
     PageTrail,
     ProviderError,
@@ -358,7 +359,7 @@ class BandwidthAdapter(Adapter):
         response = yield _get(url, _page_limit(url))
         calls = self._page_calls(self._checked(response, 200))
         records = len(calls)  # one call per record read
-        state: dict[str, Any] | None = None
+        following: _NextPage | None = None
         if calls:
             # Every way a server could keep a listing going for ever ends here, in an error.
             trail = trail.after([call.id for call in calls], provider=PROVIDER)
@@ -371,16 +372,17 @@ class BandwidthAdapter(Adapter):
                         "(it repeats pages): stopped instead of looping",
                         provider=PROVIDER,
                     )
-                state = {"url": link, **window.to_json()}
+                following = _NextPage(self, link, window, filters, trail)
             elif window.seen >= self.listing_cap:
-                state = window.continuation(response.request.url)
-                if state is None:
+                continued = window.continuation(response.request.url)
+                if continued is None:
                     raise ListingLoopError(
                         f"cannot list past the server's {self.listing_cap} calls per query: "
                         "the next query would start where this one did (calls without times, "
                         "or more than the cap created at one instant)",
                         provider=PROVIDER,
                     )
+                following = _NextPage(self, *continued, filters, trail)
         calls = window.unseen(calls)
         scanned: int | None = None  # records read, when some may be dropped here
         if not filters.is_empty:
@@ -388,8 +390,35 @@ class BandwidthAdapter(Adapter):
             # status has no server filter; the others are refined so they mean exactly
             # the neutral thing whatever the server did.
             calls = [call for call in calls if filters.matches(call)]
-        next_cursor = None
-        if state is not None:
-            state |= {"f": filters.to_json(), "r": trail.to_json()}
-            next_cursor = encode_cursor(PROVIDER, state)
-        return Page(items=calls, next_cursor=next_cursor, scanned=scanned)
+        return Page(items=calls, next_cursor=following, scanned=scanned)
+
+
+class _NextPage(NextPage):
+    """The next page kept in memory: the URL to ask, and the listing's state. Its cursor
+    string holds the same, read back by ``get_page(cursor=...)``."""
+
+    __slots__ = ("_adapter", "_filters", "_trail", "_url", "_window")
+
+    def __init__(
+        self,
+        adapter: BandwidthAdapter,
+        url: str,
+        window: Window,
+        filters: CallFilter,
+        trail: PageTrail,
+    ) -> None:
+        self._adapter = adapter
+        self._url = url
+        self._window = window
+        self._filters = filters
+        self._trail = trail
+
+    def encode(self) -> str:
+        state = {"url": self._url, **self._window.to_json()}
+        state |= {"f": self._filters.to_json(), "r": self._trail.to_json()}
+        return encode_cursor(PROVIDER, state)
+
+    def follow(self) -> Flow[Page[Call]]:
+        # The same check a cursor string's URL gets: a next link stays on the configured host.
+        url = cursor_url({"url": self._url}, "url", base_url=self._adapter.base_url)
+        return self._adapter._page(url, self._filters, self._window, self._trail)

@@ -103,8 +103,9 @@ class Window:
             self, seen=self.seen + records, newest=newest, newest_ids=frozenset(ids)
         )
 
-    def continuation(self, url: httpx.URL) -> dict[str, Any] | None:
-        """The query that goes on past the cap, from the newest creation time seen."""
+    def continuation(self, url: httpx.URL) -> tuple[str, Window] | None:
+        """The query that goes on past the cap, from the newest creation time seen, and the
+        window it starts."""
         if self.newest is None:
             return None
         since = iso_z(self.newest)
@@ -113,8 +114,9 @@ class Window:
             return None  # no progress: stop rather than ask the same query again
         params = {k: v for k, v in url.params.items() if k not in ("pageToken", "cursor")}
         params["minStartTime"] = since
-        following = Window(after=self.newest, after_ids=self.newest_ids)
-        return {"url": str(url.copy_with(params=params)), **following.to_json()}
+        return str(url.copy_with(params=params)), Window(
+            after=self.newest, after_ids=self.newest_ids
+        )
 
 
 def next_link(response: httpx.Response) -> str | None:

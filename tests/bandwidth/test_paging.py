@@ -192,3 +192,38 @@ def test_exactly_cap_calls_end_cleanly(make_api: Any) -> None:
     api.client.adapter.listing_cap = 4
     assert [c.id for c in api.list_calls(page_size=4)] == [f"c-{i:04d}" for i in range(4)]
     assert len(server.requests) == 2  # the continuation finds nothing new and the listing ends
+
+
+def test_a_listing_keeps_its_state_in_memory(
+    make_api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """list_calls follows each page's in-memory state: no cursor string is written or read
+    back per page (past the cap too), and a page still gives the same cursor when asked."""
+    import pickle
+
+    from telephony.adapters.bandwidth import BandwidthAdapter
+    from telephony.adapters.bandwidth import _adapter as module
+
+    monkeypatch.setattr(BandwidthAdapter, "listing_cap", 4)
+    records = [record(i, enqueuedTime=minute(i), startTime=minute(i, 30)) for i in range(9)]
+    server = FakeBandwidth(records, cap=4)
+    api = make_api(server)
+    made: list[str] = []
+    read: list[str] = []
+    encode, decode = module.encode_cursor, module.decode_cursor
+    monkeypatch.setattr(module, "encode_cursor", lambda *a: made.append("x") or encode(*a))
+    monkeypatch.setattr(module, "decode_cursor", lambda *a: read.append("x") or decode(*a))
+
+    assert [c.id for c in api.list_calls(page_size=3)] == [f"c-{i:04d}" for i in range(9)]
+    assert (made, read) == ([], [])
+    assert len(server.requests) > 3  # several pages and the query past the cap
+
+    page = api.get_page(page_size=3)
+    cursor = page.next_cursor
+    assert isinstance(cursor, str)
+    assert made == ["x"]
+    assert page.next_cursor == cursor
+    assert made == ["x"]
+    assert pickle.loads(pickle.dumps(page)) == page
+    assert pickle.loads(pickle.dumps(page)).next_cursor == cursor
+    assert [c.id for c in make_api(server).get_page(cursor).items] == ["c-0003"]
