@@ -130,14 +130,19 @@ def test_mypy_reports_a_misspelled_built_in_setting_and_nothing_else(tmp_path: P
         'connect("fake", provider="a string")': True,
         'connect("acme", anything=3, region="eu")': False,
         "connect(name, acount_id=1)": False,  # any provider name held in a str
+        "connect(name, **loaded)": False,
+        'connect("bandwidth", **loaded)': True,  # the false alarm the README names
+        'connect("bandwidth", **loaded)  # type: ignore[deprecated]': False,
         'connect_async("bandwidth", client_id="c", client_secret="s")': False,
         'connect_async("bandwidth", client_secret=None, clientid="c")': True,
     }
     lines = [
+        "from typing import Any",
+        "",
         "from telephony import connect, connect_async",
         "from telephony.testing import FakeProvider",
         "",
-        "def use(name: str) -> None:",
+        "def use(name: str, loaded: dict[str, Any]) -> None:",
         *(f"    {case}" for case in cases),
     ]
     snippet = tmp_path / "snippet.py"
