@@ -1,4 +1,5 @@
-"""telephony benchmarks: listing throughput, import cost and streaming memory.
+"""telephony benchmarks: listing throughput, import cost, streaming memory, and what the
+sandbox spends per listed call.
 
     pip install -e '.[test,bench]'                     # the SDK is only a contestant
     python benchmarks/run.py                           # about two minutes
@@ -37,10 +38,11 @@ from benchmarks.listing import (  # noqa: E402
     restcomm_contestants,
 )
 from benchmarks.memory import measure_stream, sandbox_available  # noqa: E402
+from benchmarks.sandbox import measure_sandbox_cpu  # noqa: E402
 from benchmarks.server import page_server_process  # noqa: E402
 
 PAGE_SEED = 7
-SECTIONS = ("bandwidth", "restcomm", "import", "memory")
+SECTIONS = ("bandwidth", "restcomm", "import", "memory", "sandbox")
 MiB = 1024 * 1024
 
 
@@ -277,6 +279,28 @@ def run_memory(report: Report, args: argparse.Namespace) -> None:
     )
 
 
+def run_sandbox(report: Report, args: argparse.Namespace) -> None:
+    """The sandbox's CPU per listed call: streaming figures measured against the sandbox are
+    the library's only while this stays well below the client's own cost."""
+    if not sandbox_available():
+        report.notes.append("sandbox: telephony.sandbox is not importable; sandbox run left out")
+        return
+    results = measure_sandbox_cpu(args.sandbox_calls, page_size=args.page_size)
+    report.say(
+        f"### Sandbox CPU per listed call ({args.sandbox_calls:,} seeded calls, pages of "
+        f"{args.page_size}, plain httpx client; `python benchmarks/sandbox.py`)"
+    )
+    report.say()
+    report.say("| vendor | calls listed | sandbox CPU s | us per call |")
+    report.say("|---|---:|---:|---:|")
+    for result in results:
+        report.say(
+            f"| {result.provider} | {result.calls:,} | {result.cpu_seconds:.2f} "
+            f"| {result.us_per_call:.1f} |"
+        )
+    report.say()
+
+
 def _version(name: str) -> str:
     try:
         return metadata.version(name)
@@ -342,6 +366,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--import-repetitions", type=int, help="processes per import (25)")
     parser.add_argument("--memory-calls", type=int, help="the long stream (1000000)")
     parser.add_argument("--memory-baseline", type=int, default=10000)
+    parser.add_argument("--sandbox-calls", type=int, help="the sandbox CPU listing (100000)")
     parser.add_argument(
         "--only", action="append", choices=SECTIONS, help="run only these parts (repeatable)"
     )
@@ -351,6 +376,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args.restcomm_rounds = args.rounds or (3 if args.quick else 7)
     args.import_repetitions = args.import_repetitions or (8 if args.quick else 25)
     args.memory_calls = args.memory_calls or (100_000 if args.quick else 1_000_000)
+    args.sandbox_calls = args.sandbox_calls or (20_000 if args.quick else 100_000)
     args.only = args.only or list(SECTIONS)
     return args
 
@@ -382,6 +408,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_imports(report, args)
     if "memory" in args.only:
         run_memory(report, args)
+    if "sandbox" in args.only:
+        run_sandbox(report, args)
     report.say("### Targets (this run; listing and import targets are ratios of medians)")
     report.say()
     report.say("| target | limit | measured | verdict | note |")

@@ -5,6 +5,7 @@ and how its faults look on the wire (``voiceApiError`` JSON). The API itself is 
 from __future__ import annotations
 
 import json
+import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -46,11 +47,12 @@ BANDWIDTH_FAILURES: tuple[tuple[str, bool, str], ...] = (
     ("node-capacity-exceeded", False, "Node capacity exceeded"),
     ("unknown", False, "Unknown error"),
 )
+_PACK = struct.Struct(">QQ").pack
 _CAUSES = {ANSWERED: "hangup", BUSY: "busy", NO_ANSWER: "timeout", REJECTED: "rejected"}
 
 
 def _uuid_text(value: int, more: int) -> str:
-    text = f"{value:016x}{more:016x}"
+    text = _PACK(value, more).hex()  # = f"{value:016x}{more:016x}", faster
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:32]}"
 
 

@@ -32,7 +32,7 @@ class MinuteFormat:
         minute, within = divmod(round(moment * 1000) + self._offset_millis, 60000)
         head = self._cache.get(minute)
         if head is None:
-            if len(self._cache) > 8192:
+            if len(self._cache) > 16384:  # 11 days of minutes: a 1M-call week fits
                 self._cache.clear()
             head = self._head(time.gmtime(minute * 60))
             self._cache[minute] = head
