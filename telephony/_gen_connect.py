@@ -65,7 +65,9 @@ def _names(annotation: str) -> list[str]:
 def _import_for(name: str, module: ModuleType) -> str | None:
     if hasattr(builtins, name) or name in vars(_connect):
         return None
-    found = getattr(module, name)
+    found = getattr(module, name, None)
+    if found is None:  # imported under TYPE_CHECKING only, say
+        raise ValueError(f"{module.__name__}: {name!r} (in an annotation) is not a module global")
     if isinstance(found, ModuleType):
         return f"import {found.__name__} as {name}"
     alias = "" if found.__qualname__ == name else f" as {name}"
