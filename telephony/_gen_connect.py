@@ -103,6 +103,8 @@ def built_ins() -> list[BuiltIn]:
         info = entry_point.load()
         if isinstance(info, ProviderInfo):
             found.append(_built_in(info))
+    if not found:  # an installed wheel has no pyproject.toml beside the package
+        raise ValueError("no built-in providers found: run this in a source checkout")
     return found
 
 
