@@ -7,6 +7,7 @@ README.md beside this file.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import traceback
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from telephony._errors import TelephonyError
 from telephony.cli._config import Redactor, secrets_in
 from telephony.cli._context import Context
-from telephony.cli._exit import CliError, ExitCode, classify
+from telephony.cli._exit import CliError, ExitCode, classify, flag_names
 from telephony.cli._logs import logging_to
 
 __all__ = ["ExitCode", "main"]
@@ -44,12 +45,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx.stderr.flush()
         return int(code)
 
+    command: argparse.ArgumentParser | None = None
     try:
         from telephony.cli._parser import build_parser
 
         parser = build_parser()
         try:
-            args = parser.parse_args(args_list)
+            args, extra = parser.parse_known_args(args_list)
+            # The command that ran: its flags spell the library's names in messages, and an
+            # unknown flag points at its --help.
+            command = getattr(args, "command_parser", parser)
+            if extra:
+                command.error(f"unrecognized arguments: {' '.join(extra)}")
         except SystemExit as done:  # --help and --version
             return done.code if isinstance(done.code, int) else 0
         if args.handler is None:
@@ -60,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         return fail(exc.exit_code, str(exc))
     except TelephonyError as exc:
-        code, message = classify(exc)
+        code, message = classify(exc, flag_names(command) if command else None)
         return fail(code, message)
     except KeyboardInterrupt:
         return fail(ExitCode.INTERRUPTED, "interrupted")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,14 @@ from typing import Any, TextIO
 
 from telephony._errors import TelephonyError, ValidationError
 from telephony._models import NewCall
-from telephony.cli._config import connect, profile_from, provider_settings, providers_from
+from telephony._registry import describe, providers
+from telephony.cli._config import (
+    connect,
+    naming_settings,
+    profile_from,
+    provider_settings,
+    providers_from,
+)
 from telephony.cli._context import Context
 from telephony.cli._exit import ExitCode, UsageError
 from telephony.cli._export import (
@@ -31,7 +39,8 @@ from telephony.cli._progress import Progress, is_terminal, progress_for
 __all__ = ["create", "get", "hangup", "list_calls", "redirect", "replace_bxml"]
 
 
-def _client(args: argparse.Namespace, ctx: Context) -> Any:
+@contextlib.contextmanager
+def _client(args: argparse.Namespace, ctx: Context) -> Iterator[Any]:
     given = [args.provider] if args.provider else None
     profile = profile_from(args, ctx.environ, ctx.redact)
     [provider] = providers_from(given, ctx.environ, several=False, profile=profile)
@@ -40,7 +49,8 @@ def _client(args: argparse.Namespace, ctx: Context) -> Any:
             f"--profile {profile.name} is a {profile.provider} account, not {provider}"
         )
     settings = provider_settings(provider, args, ctx.environ, profile=profile)
-    return connect(provider, args, settings)
+    with naming_settings(provider, settings), connect(provider, args, settings) as client:
+        yield client
 
 
 def create(args: argparse.Namespace, ctx: Context) -> int:
@@ -94,8 +104,15 @@ def _read_bxml(source: str, stdin: TextIO) -> str:
 
 
 def replace_bxml(args: argparse.Namespace, ctx: Context) -> int:
-    bxml = _read_bxml(args.source, ctx.stdin)
     with _client(args, ctx) as client:
+        if not describe(client.provider).capabilities.replace_bxml:
+            # Said before reading: `-` would otherwise wait for stdin first.
+            with_bxml = [name for name in providers() if describe(name).capabilities.replace_bxml]
+            raise UsageError(
+                f"{client.provider} calls have no BXML to replace (only "
+                f"{', '.join(with_bxml) or 'no installed provider'}): use calls redirect"
+            )
+        bxml = _read_bxml(args.source, ctx.stdin)
         client.replace_bxml(args.call_id, bxml)
         ctx.note(f"BXML replaced for {client.provider} call {args.call_id}")
     return ExitCode.OK
@@ -206,6 +223,20 @@ def _paged_calls(
         page = client.get_page(cursor=page.next_cursor)
 
 
+def _page_at(client: Any, cursor: str, given: str) -> Any:
+    """The page a cursor the user gave points at; a cursor telephony never printed (cut short
+    when copied, or another provider's) is a usage error naming where it came from."""
+    try:
+        return client.get_page(cursor=cursor)
+    except ValidationError as exc:
+        if exc.field != "cursor":
+            raise
+        raise UsageError(
+            f"{given}: not a cursor telephony printed for {client.provider}; copy the whole "
+            "cursor from the line the stopped export printed, with the same -p"
+        ) from None
+
+
 def _scanned(page: Any, progress: Progress) -> None:
     if page.scanned is not None:
         progress.scan(page.scanned)
@@ -242,7 +273,7 @@ def _export(
             if left == 0:
                 page = None
             elif cursor is not None:
-                page = client.get_page(cursor=cursor)
+                page = _page_at(client, cursor, f"--resume {args.resume}" if state else "--cursor")
             else:
                 page = client.get_page(page_size=args.page_size, **filters)
             while page is not None:

@@ -11,7 +11,8 @@ never echoed: ``Redactor`` blanks them out of anything printed.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -27,12 +28,14 @@ from telephony.cli._types import non_negative_float, positive_float, whole
 __all__ = [
     "PROFILE_ENV",
     "PROVIDER_ENV",
+    "Configured",
     "Redactor",
     "Setting",
     "add_connection_arguments",
     "add_verbose_flag",
     "cli_settings",
     "connect",
+    "naming_settings",
     "profile_from",
     "profile_secrets",
     "provider_settings",
@@ -161,10 +164,11 @@ def profile_from(
     name = getattr(args, "profile", None) or environ.get(PROFILE_ENV) or None
     if name is None:
         return None
+    given = f"--profile {name}" if getattr(args, "profile", None) else f"{PROFILE_ENV}={name}"
     try:
         profile = load_profile(name, environ=environ)
     except ValidationError as exc:
-        raise UsageError(f"--profile {name}: {exc}") from None
+        raise UsageError(f"{given}: {str(exc).removeprefix('profile: ')}") from None
     redact.add(*profile_secrets(profile))
     return profile
 
@@ -199,7 +203,10 @@ def providers_from(
             raise UsageError(f"{source}: unknown provider {name!r} (one of {', '.join(known)})")
     unique = list(dict.fromkeys(names))
     if not several and len(unique) > 1:
-        raise UsageError(f"{source}: this command takes one provider, got {', '.join(unique)}")
+        raise UsageError(
+            f"{source}: this command takes one provider, got {', '.join(unique)}: "
+            "choose one with -p NAME"
+        )
     return unique
 
 
@@ -222,24 +229,38 @@ def _hint(info: ProviderInfo, missing: list[tuple[str, ...]]) -> str:
     return "; ".join(parts)
 
 
+class Configured(dict[str, str]):
+    """``connect`` keywords, and where the user gave each one (``--bandwidth-base-url``,
+    ``BANDWIDTH_BASE_URL`` or a profile key), so a value a provider refuses is named as typed."""
+
+    def __init__(self, values: Mapping[str, str], sources: Mapping[str, str]) -> None:
+        super().__init__(values)
+        self.sources = dict(sources)
+
+
 def provider_settings(
     provider: str,
     args: argparse.Namespace,
     environ: Mapping[str, str],
     *,
     profile: Profile | None = None,
-) -> dict[str, str]:
+) -> Configured:
     """``connect`` keywords for ``provider``: flags over the profile (when it is this
     provider's) or else the environment; UsageError naming what is missing."""
     info = describe(provider)
+    shown = _shown(info)
     if profile is not None and profile.provider == provider:
         values: dict[str, str] = dict(profile.settings)
+        where = f"in profile {profile.name!r} ({profile.path})"
+        sources = {key: f"{key} {where}" for key in values}
     else:
         values = settings_from_environment(info, environ)
-    for setting in _shown(info):
+        sources = {s.keyword: s.env for s in shown if s.keyword in values}
+    for setting in shown:
         flagged = _flagged(setting, args)
         if flagged:
             values[setting.keyword] = flagged
+            sources[setting.keyword] = setting.flag
     missing = info.missing(values)
     if missing:
         where = f"profile {profile.name!r} lacks" if profile is not None else "set"
@@ -247,18 +268,58 @@ def provider_settings(
             f"{provider} is not configured: {where} {_hint(info, missing)} "
             "(or pass the flags of the same name, see --help)"
         )
-    return values
+    return Configured(values, sources)
+
+
+def _refused_setting(provider: str, exc: ValidationError, settings: Configured) -> UsageError:
+    """A provider refused (or lacks) one of its settings: name it as the user gave it (or
+    would give it), say what to do."""
+    setting = next(s for s in _shown(describe(provider)) if s.keyword == exc.field)
+    if setting.keyword not in settings:
+        return UsageError(
+            f"{provider} needs {setting.env} for this: set it (or pass {setting.flag}, or add "
+            f"{setting.keyword} to the profile)"
+        )
+    source = settings.sources.get(setting.keyword, setting.env)
+    reason = str(exc).removeprefix(f"{exc.field}: ")
+    value = "" if setting.secret else repr(settings[setting.keyword])
+    if source == setting.env:
+        default = f", or unset it (default {setting.default})" if setting.default else ""
+        shown, todo = f"{source}={value}", f"correct the variable{default}"
+    elif source == setting.flag:
+        shown, todo = f"{source} {value}", "correct the flag"
+    else:
+        shown, todo = (
+            f"{setting.keyword} {value} {source.removeprefix(setting.keyword)}",
+            ("correct it in that file"),
+        )
+    return UsageError(f"invalid {' '.join(shown.split()).rstrip('=')}: {reason}; {todo}")
+
+
+@contextlib.contextmanager
+def naming_settings(provider: str, settings: Mapping[str, Any]) -> Iterator[None]:
+    """A ValidationError about one of ``provider``'s settings (raised by ``connect``, or
+    later, e.g. Bandwidth's application id when a call is placed) becomes a UsageError that
+    names the variable, flag or profile key the user gave."""
+    try:
+        yield
+    except ValidationError as exc:
+        known = {s.keyword for s in _shown(describe(provider))}
+        if isinstance(settings, Configured) and exc.field in known:
+            raise _refused_setting(provider, exc, settings) from None
+        raise
 
 
 def connect(provider: str, args: argparse.Namespace, settings: Mapping[str, Any]) -> Any:
     """A ``telephony.Client`` with the network options of ``args``."""
-    return telephony.connect(
-        provider,
-        timeout=args.timeout,
-        max_retries=args.max_retries,
-        max_retry_wait=args.max_retry_wait,
-        **settings,
-    )
+    with naming_settings(provider, settings):
+        return telephony.connect(
+            provider,
+            timeout=args.timeout,
+            max_retries=args.max_retries,
+            max_retry_wait=args.max_retry_wait,
+            **settings,
+        )
 
 
 # Shorter secrets are not blanked out of messages: replacing every "ab" would garble the text

@@ -33,7 +33,10 @@ def _relative(value: str, now: datetime) -> datetime | None:
     found = _AGO.fullmatch(word)
     if found is None:
         return None
-    return now - timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
+    try:
+        return now - timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
+    except OverflowError:
+        raise argparse.ArgumentTypeError(f"too long ago: {value!r}") from None
 
 
 def _parse(text: str, *, end_of_day: bool, now: datetime | None = None) -> datetime:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import enum
+import re
+from collections.abc import Mapping
 
 from telephony._errors import (
     AuthenticationError,
@@ -19,7 +22,7 @@ from telephony._errors import (
     ValidationError,
 )
 
-__all__ = ["CliError", "ExitCode", "UsageError", "classify"]
+__all__ = ["CliError", "ExitCode", "UsageError", "classify", "flag_names"]
 
 
 class ExitCode(enum.IntEnum):
@@ -52,35 +55,43 @@ class UsageError(CliError):
     exit_code = ExitCode.USAGE
 
 
-# Library argument names as the command line spells them, for ValidationError messages.
-_FLAG_NAMES = {
-    "to": "--to",
-    "from_": "--from",
-    "answer_url": "--answer-url",
-    "answer_method": "--answer-method",
-    "fallback_url": "--fallback-url",
-    "fallback_method": "--fallback-method",
-    "status_callback_url": "--status-callback-url",
-    "status_callback_method": "--status-callback-method",
-    "ring_timeout": "--ring-timeout",
-    "started_after": "--since",
-    "started_before": "--until",
-    "parent_id": "--parent-id",
-    "page_size": "--page-size",
-    "limit": "--limit",
-    "status": "--status",
-    "call_id": "CALL_ID",
-    "url": "URL",
-    "method": "--method",
-    "bxml": "BXML",
-    "group_by": "--group-by",
-    "profile": "--profile",
+# Library argument names that differ from the command line's own (argparse ``dest``); every
+# other name is found in the parser itself (``flag_names``).
+_LIBRARY_ALIASES = {
+    "started_after": "since",
+    "started_before": "until",
+    "bxml": "source",
 }
+_LIBRARY_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def _shown(action: argparse.Action) -> str:
+    longs = [name for name in action.option_strings if name.startswith("--")]
+    if longs or action.option_strings:
+        return (longs or action.option_strings)[0]
+    metavar = action.metavar if isinstance(action.metavar, str) else None
+    return metavar or action.dest.upper()
+
+
+def flag_names(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Each argument's ``dest`` (and the library's name for it) as the user types it:
+    ``{"since": "--since", "started_after": "--since", "call_id": "CALL_ID"}``, from one
+    command's parser, so a message never names what the user cannot type."""
+    names: dict[str, str] = {}
+    for action in parser._actions:
+        if action.dest not in (argparse.SUPPRESS, "help") and action.dest not in names:
+            names[action.dest] = _shown(action)
+    for library, dest in _LIBRARY_ALIASES.items():
+        if dest in names:
+            names[library] = names[dest]
+    return names
 
 
 def _setting_names(field: str) -> str | None:
     """A provider setting as the command line spells it (``--x-account-id / X_ACCOUNT_ID``),
-    from the providers' descriptions; a secret shows its environment variable only."""
+    from the providers' descriptions; a secret shows its environment variable only. Only for
+    a message that reached here without its provider (``connect`` in _config names the one
+    source the user used)."""
     from telephony._registry import describe, providers
 
     spelled = []
@@ -92,19 +103,27 @@ def _setting_names(field: str) -> str | None:
     return " or ".join(spelled) or None
 
 
-def _validation_message(exc: ValidationError) -> str:
+def _validation_message(exc: ValidationError, flags: Mapping[str, str]) -> str:
     text = str(exc)
     field = exc.field
+
+    def spelled(name: str) -> str | None:
+        return flags.get(name) or _setting_names(name)
+
+    def rename(found: re.Match[str]) -> str:  # "later than started_before": "... --until"
+        return flags.get(found.group(0), found.group(0))
+
     if field and text.startswith(f"{field}: "):
-        shown = _FLAG_NAMES.get(field) or _setting_names(field) or field
-        return f"invalid {shown}: {text[len(field) + 2 :]}"
-    return f"invalid input: {text}"
+        reason = _LIBRARY_NAME.sub(rename, text[len(field) + 2 :])
+        return f"invalid {spelled(field) or field}: {reason}"
+    return f"invalid input: {_LIBRARY_NAME.sub(rename, text)}"
 
 
-def classify(exc: TelephonyError) -> tuple[ExitCode, str]:
-    """The exit code and message (without the ``telephony:`` prefix) for a library error."""
+def classify(exc: TelephonyError, flags: Mapping[str, str] | None = None) -> tuple[ExitCode, str]:
+    """The exit code and message (without the ``telephony:`` prefix) for a library error;
+    ``flags`` (``flag_names`` of the command that ran) spell the library's argument names."""
     if isinstance(exc, ValidationError):
-        return ExitCode.USAGE, _validation_message(exc)
+        return ExitCode.USAGE, _validation_message(exc, flags or {})
     if isinstance(exc, UnsupportedOperationError):
         return ExitCode.USAGE, f"not supported: {exc}"
     if isinstance(exc, AuthenticationError | PermissionDeniedError):

@@ -62,24 +62,35 @@ def write_state(path: Path, state: ResumeState) -> None:
     os.replace(temporary, path)
 
 
+_NOT_A_STATE = (
+    "--resume {path}: not a telephony resume file (give the PATH.resume that "
+    "calls list --output PATH keeps while it runs)"
+)
+
+
 def read_state(path: str) -> ResumeState:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"--resume {path}: cannot read it ({exc})") from None
+    except OSError as exc:
+        raise UsageError(f"--resume {path}: cannot read it ({exc.strerror or exc})") from None
+    except ValueError:
+        data = None
     fields = {field.name for field in attrs.fields(ResumeState)}
     if not isinstance(data, dict) or data.get("version") != _VERSION or not fields <= set(data):
-        raise UsageError(f"--resume {path}: not a telephony resume file")
+        raise UsageError(_NOT_A_STATE.format(path=path))
     state = ResumeState(**{name: data[name] for name in fields})
     if state.format not in RESUMABLE_FORMATS or not isinstance(state.offset, int):
-        raise UsageError(f"--resume {path}: not a telephony resume file")
+        raise UsageError(_NOT_A_STATE.format(path=path))
     return state
 
 
 def open_output(path: str, *, offset: int | None) -> BinaryIO:
     """The output file: new (``offset`` None), or cut back to ``offset`` to append to."""
     if offset is None:
-        return open(path, "wb")
+        try:
+            return open(path, "wb")
+        except OSError as exc:
+            raise UsageError(f"--output {path}: cannot write it ({exc.strerror})") from None
     try:
         out = open(path, "r+b")  # noqa: SIM115
     except OSError as exc:

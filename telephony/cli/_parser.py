@@ -23,7 +23,7 @@ from telephony.cli._dates import parse_since, parse_until
 from telephony.cli._exit import ExitCode, UsageError
 from telephony.cli._output import CALL_FORMATS, REPORT_FORMATS
 from telephony.cli._sync import add_sync
-from telephony.cli._types import positive_float, positive_int, whole
+from telephony.cli._types import port, positive_float, positive_int, whole
 from telephony.report import EVERY
 
 __all__ = ["build_parser"]
@@ -311,7 +311,7 @@ def _add_sandbox(commands: Any) -> None:
         help="print the settings of the sandbox this --host/--port/--seed serves as export "
         'lines and exit: eval "$(telephony sandbox --env)" in another shell',
     )
-    sandbox.add_argument("--port", type=whole, default=8765, help="port (default 8765; 0: any)")
+    sandbox.add_argument("--port", type=port, default=8765, help="port (default 8765; 0: any)")
     sandbox.add_argument(
         "--seed-calls",
         type=whole,
@@ -392,7 +392,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_sandbox(commands)
     _add_demo(commands)
-    _webhooks.add_webhooks(commands, whole)
+    _webhooks.add_webhooks(commands, port)
     add_completion(commands)
     parser.set_defaults(handler=None, exit_code=ExitCode.USAGE)
+    _tag_commands(parser)
     return parser
+
+
+def _tag_commands(parser: argparse.ArgumentParser) -> None:
+    """Every (sub)command records itself as ``command_parser`` when it runs (the innermost
+    wins), so messages can use the flags of the command the user typed."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.set_defaults(command_parser=sub)
+                _tag_commands(sub)

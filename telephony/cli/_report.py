@@ -16,7 +16,8 @@ from telephony.cli._logs import showing_retries
 from telephony.cli._output import write_report
 from telephony.cli._progress import progress_for
 from telephony.cli._sandbox import sandbox_providers
-from telephony.report import Report, merge, render_html
+from telephony.cli._sync import open_store
+from telephony.report import COLUMNS, EVERY, Report, merge, render_html
 from telephony.report._series import series_of
 
 __all__ = ["emit", "group_by_names", "grouping", "report"]
@@ -29,6 +30,14 @@ def group_by_names(values: list[str] | None) -> tuple[str, ...]:
         names.extend(part.strip() for part in value.split(",") if part.strip())
     if names == ["none"]:
         return ()
+    known = (*COLUMNS, *EVERY)
+    for name in names:
+        if name not in known:
+            alone = " ('none' only alone)" if name == "none" else ""
+            raise UsageError(
+                f"--group-by {name}: not a column{alone}; give comma-separated names of "
+                f"{', '.join(known)}, or none"
+            )
     return tuple(names)
 
 
@@ -91,14 +100,12 @@ def _sources(args: argparse.Namespace, ctx: Context) -> Iterator[Mapping[str, di
 
 def _from_store(args: argparse.Namespace, ctx: Context, group_by: tuple[str, ...]) -> Report:
     """The report over a store's calls: no provider is asked anything."""
-    from telephony.store import CallStore
-
     if args.sandbox:
         raise UsageError("--store and --sandbox: choose one")
     if not Path(args.store).is_file():
         raise UsageError(f"--store {args.store}: no such file (fill it with telephony sync)")
     names = [part.strip() for value in args.provider or () for part in value.split(",")]
-    with CallStore(args.store) as store:
+    with open_store(args.store) as store:
         return store.summarize(
             [name for name in names if name] or None,
             args.since,

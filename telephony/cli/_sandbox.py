@@ -73,6 +73,9 @@ def sandbox(args: argparse.Namespace, ctx: Context) -> int:
             out=ctx.stdout,
         )
     except OSError as exc:
-        error = CliError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}")
+        error = CliError(
+            f"cannot serve on --host {args.host} --port {args.port}: {exc.strerror or exc} "
+            "(give another --host or --port)"
+        )
         raise error from None
     return ExitCode.OK

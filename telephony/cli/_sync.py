@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
-from typing import Any
+import sqlite3
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from telephony._client import RetryNotice
 from telephony.cli._config import connect, profile_from, provider_settings, providers_from
 from telephony.cli._context import Context
-from telephony.cli._exit import ExitCode, UsageError, classify
+from telephony.cli._exit import CliError, ExitCode, UsageError, classify
 from telephony.cli._logs import retry_notices
 from telephony.cli._progress import is_terminal
 from telephony.cli._types import positive_float, positive_int
 
-__all__ = ["add_sync", "sync"]
+if TYPE_CHECKING:
+    from telephony.store import CallStore
+
+__all__ = ["add_sync", "open_store", "sync"]
 
 
 def add_sync(commands: Any, connection: argparse.ArgumentParser, provider_help: str) -> None:
@@ -53,6 +59,23 @@ def add_sync(commands: Any, connection: argparse.ArgumentParser, provider_help: 
     parser.set_defaults(handler=sync)
 
 
+@contextlib.contextmanager
+def open_store(path: str) -> Iterator[CallStore]:
+    """The ``CallStore`` at ``--store PATH``; a file SQLite cannot use as one (not a database,
+    a folder, no such directory, no permission) is a usage error naming the flag."""
+    from telephony.store import CallStore
+
+    try:
+        store = CallStore(path)
+    except sqlite3.Error as exc:
+        raise UsageError(
+            f"--store {path}: cannot use it as a call store ({exc}); give a store file "
+            "telephony sync made, or a new file's path"
+        ) from None
+    with store:
+        yield store
+
+
 def _arrow() -> Any:
     try:
         return importlib.import_module("telephony.arrow")  # the optional arrow extra
@@ -61,11 +84,9 @@ def _arrow() -> Any:
 
 
 def _export_parquet(store_path: str, folder: str) -> int:
-    from telephony.store import CallStore
-
     arrow = _arrow()
 
-    with CallStore(store_path) as store:
+    with open_store(store_path) as store:
         count: int = arrow.write_parquet(store.calls(), folder, replace=True)
     return count
 
@@ -82,6 +103,8 @@ def sync(args: argparse.Namespace, ctx: Context) -> int:
     names = providers_from(args.provider, ctx.environ, several=True, profile=profile)
     # Every provider is checked before the first request is sent.
     settings = {name: provider_settings(name, args, ctx.environ, profile=profile) for name in names}
+    with open_store(args.store):
+        pass  # a file that cannot be a store is refused before any client is made
     clients = [connect(name, args, values) for name, values in settings.items()]
     live = is_terminal(ctx.stderr)
 
@@ -113,6 +136,11 @@ def sync(args: argparse.Namespace, ctx: Context) -> int:
     except KeyboardInterrupt:
         ctx.note("\ninterrupted: run the same command again to go on from the last saved page")
         raise
+    except sqlite3.Error as exc:  # disk full, locked for longer than the timeout...
+        raise CliError(
+            f"--store {args.store}: {exc} (run the same command again to go on from the last "
+            "saved page)"
+        ) from None
     finally:
         for client in clients:
             client.close()

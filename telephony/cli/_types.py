@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-__all__ = ["non_negative_float", "positive_float", "positive_int", "whole"]
+__all__ = ["non_negative_float", "port", "positive_float", "positive_int", "whole"]
 
 
 def _int_at_least(text: str, minimum: int) -> int:
@@ -26,6 +26,14 @@ def whole(text: str) -> int:
 def positive_int(text: str) -> int:
     """1, 2, 3, ..."""
     return _int_at_least(text, 1)
+
+
+def port(text: str) -> int:
+    """A TCP port, 0 to 65535 (0: any free one)."""
+    value = _int_at_least(text, 0)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port from 0 to 65535, got {text!r}")
+    return value
 
 
 def positive_float(text: str) -> float:

@@ -158,11 +158,14 @@ def webhooks_listen(args: argparse.Namespace, ctx: Context) -> int:
     except KeyboardInterrupt:
         return int(ExitCode.OK)
     except OSError as exc:
-        error = CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+        error = CliError(
+            f"cannot listen on --host {args.host} --port {args.port}: {exc.strerror or exc} "
+            "(give another --host or --port)"
+        )
         raise error from None
 
 
-def add_webhooks(commands: Any, whole: Callable[[str], int]) -> None:
+def add_webhooks(commands: Any, port: Callable[[str], int]) -> None:
     webhooks = commands.add_parser(
         "webhooks", help="receive vendors' status callbacks", allow_abbrev=False
     )
@@ -175,7 +178,7 @@ def add_webhooks(commands: Any, whole: Callable[[str], int]) -> None:
         "(/bandwidth/..., /restcomm/...).",
     )
     listen_parser.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
-    listen_parser.add_argument("--port", type=whole, default=8080, help="port (default 8080)")
+    listen_parser.add_argument("--port", type=port, default=8080, help="port (default 8080)")
     listen_parser.add_argument("--provider", choices=providers(), help="the one provider served")
     listen_parser.add_argument("--format", choices=EVENT_FORMATS, default="table")
     listen_parser.add_argument(

@@ -225,7 +225,8 @@ def test_unsupported_operation(run: Any, env: dict[str, str], tmp_path: Any) -> 
     document.write_text("<Bxml></Bxml>")
     result = run("calls", "replace-bxml", "-p", "restcomm", "CA" + "1" * 32, str(document))
     line = assert_one_line_failure(result, ExitCode.USAGE)
-    assert line.startswith("telephony: not supported: restcomm")
+    assert line.startswith("telephony: restcomm calls have no BXML to replace (only bandwidth)")
+    assert "calls redirect" in line
 
 
 def test_unreadable_bxml_file(run: Any, env: dict[str, str], tmp_path: Any) -> None:

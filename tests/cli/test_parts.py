@@ -189,10 +189,20 @@ def test_exit_codes_are_distinct() -> None:
     assert len(values) == len(set(values))
 
 
-def test_validation_messages_use_flag_names() -> None:
-    error = telephony.ValidationError("must be timezone-aware", field="started_after")
-    assert classify(error)[1] == "invalid --since: must be timezone-aware"
-    assert classify(telephony.ValidationError("odd"))[1] == "invalid input: odd"
+def test_validation_messages_use_the_flags_of_the_command_that_ran() -> None:
+    from telephony.cli._exit import flag_names
+    from telephony.cli._parser import build_parser
+
+    args, _ = build_parser().parse_known_args(["calls", "list"])
+    flags = flag_names(args.command_parser)
+    assert flags["started_after"] == "--since"
+    assert flags["from_"] == "--from"
+    assert flags["max_retries"] == "--max-retries"
+    error = telephony.ValidationError(
+        "must not be later than started_before", field="started_after"
+    )
+    assert classify(error, flags)[1] == "invalid --since: must not be later than --until"
+    assert classify(telephony.ValidationError("odd"), flags)[1] == "invalid input: odd"
 
 
 def test_durations_in_the_table() -> None:

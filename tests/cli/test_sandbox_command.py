@@ -71,7 +71,7 @@ def test_port_in_use(run: Any, clean_env: Any) -> None:
         port = taken.getsockname()[1]
         result = run("sandbox", "--port", str(port))
     line = assert_one_line_failure(result, ExitCode.FAILURE)
-    assert line.startswith(f"telephony: cannot serve on 127.0.0.1:{port}:")
+    assert line.startswith(f"telephony: cannot serve on --host 127.0.0.1 --port {port}:")
 
 
 def test_env_prints_exports_that_reach_the_running_sandbox(
