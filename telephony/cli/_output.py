@@ -11,10 +11,13 @@ from typing import Any, TextIO
 
 from telephony._models import Call, CallStatus, Direction
 from telephony.report import COLUMNS, Report, export_record, format_table, write_csv, write_jsonl
+from telephony.report._summary import key_value
+from telephony.report._table import FIGURE_NAMES, figure_cells
 
 __all__ = [
     "CALL_FORMATS",
     "REPORT_FORMATS",
+    "report_table",
     "shorten",
     "write_call",
     "write_calls",
@@ -225,13 +228,18 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def write_report(report: Report, out: TextIO, *, fmt: str) -> None:
+def write_report(report: Report, out: TextIO, *, fmt: str, width: int | None = None) -> list[str]:
+    """The report as ``fmt``; a table fits in ``width`` characters when given. Returns the
+    figures the table left out to fit."""
     if fmt == "json":
         out.write(json.dumps(report.to_dict(), indent=2) + "\n")
     elif fmt == "csv":
         _report_csv(report, out)
     else:
-        out.write(format_table(report))
+        table, dropped = report_table(report, width=width)
+        out.write(table)
+        return dropped
+    return []
 
 
 def write_status_counts(
@@ -254,3 +262,64 @@ def write_status_counts(
             for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
         ]
         out.write("  ".join(parts).rstrip() + "\n")
+
+
+# A report on a narrow terminal loses these first (least telling first); the group columns,
+# calls, ASR and cost always stay. Then long group values (ids, SIP URIs) are shortened.
+_REPORT_DROP_ORDER = ("unknown", "in progress", "attempts", "talk time", "answered", "NER", "ACD")
+_MIN_GROUP = 12  # as calls list keeps of an id
+
+
+def report_table(report: Report, *, width: int | None = None) -> tuple[str, list[str]]:
+    """``format_table(report)``, fitted into ``width`` characters when given: the least telling
+    figures left out, then long group values shortened in the middle. Returns the table and
+    the names of the figures left out."""
+    natural = format_table(report)
+    if width is None or max(map(len, natural.splitlines())) <= width:
+        return natural, []
+    groups = list(report.group_by) or ["group"]
+    header = [*groups, *FIGURE_NAMES]
+    rows = [
+        [*(_group_label(value) for value in key), *figure_cells(summary)]
+        for key, summary in report.sorted_groups()
+    ]
+    rows.append(["(all)", *([""] * (len(groups) - 1)), *figure_cells(report.overall)])
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    kept = list(range(len(header)))
+    dropped: list[str] = []
+
+    def total() -> int:
+        return sum(widths[i] for i in kept) + 2 * (len(kept) - 1)
+
+    def shrinkable() -> int:  # what shortening the group values down to their minimum saves
+        return sum(max(0, widths[i] - _MIN_GROUP) for i in range(len(groups)))
+
+    for name in _REPORT_DROP_ORDER:
+        if total() - shrinkable() <= width:
+            break
+        kept.remove(header.index(name))
+        dropped.append(name)
+    while total() > width:
+        widest = max(range(len(groups)), key=lambda i: widths[i])
+        if widths[widest] <= _MIN_GROUP:
+            break
+        widths[widest] = max(_MIN_GROUP, widths[widest] - (total() - width))
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            shorten(cells[i], widths[i]).ljust(widths[i])
+            if i < len(groups)
+            else cells[i].rjust(widths[i])
+            for i in kept
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * widths[i] for i in kept)
+    body = [line(row) for row in rows]
+    lines = [line(header), rule, *body[:-1], rule, body[-1]]
+    return "\n".join(lines) + "\n", sorted(dropped, key=header.index)
+
+
+def _group_label(value: Any) -> str:
+    shown = key_value(value)
+    return "(none)" if shown is None else str(shown)

@@ -296,6 +296,11 @@ def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
         choices=REPORT_FORMATS,
         help="output format (default: table on a terminal, json when piped; none with --html)",
     )
+    report.add_argument(
+        "--wide",
+        action="store_true",
+        help="table: every figure, group values in full (default: fit the terminal's width)",
+    )
     _progress_flag(report, "on once the listing runs long: 2 s on a terminal, else 10 s")
     report.set_defaults(handler=_report.report)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
+import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from telephony.cli._context import Context
 from telephony.cli._exit import ExitCode, UsageError
 from telephony.cli._logs import showing_retries
 from telephony.cli._output import write_report
-from telephony.cli._progress import progress_for
+from telephony.cli._progress import is_terminal, progress_for
 from telephony.cli._sandbox import sandbox_providers
 from telephony.cli._sync import open_store
 from telephony.report import COLUMNS, EVERY, Report, merge, render_html
@@ -34,9 +36,12 @@ def group_by_names(values: list[str] | None) -> tuple[str, ...]:
     for name in names:
         if name not in known:
             alone = " ('none' only alone)" if name == "none" else ""
+            near = [column for column in known if name.lower() in column]
+            near = near or difflib.get_close_matches(name.lower(), known, n=2)
+            guess = f" (did you mean {' or '.join(near)}?)" if near and not alone else ""
             raise UsageError(
-                f"--group-by {name}: not a column{alone}; give comma-separated names of "
-                f"{', '.join(known)}, or none"
+                f"--group-by {name}: not a column{alone}{guess}; give comma-separated names "
+                f"of {', '.join(known)}, or none"
             )
     return tuple(names)
 
@@ -62,7 +67,14 @@ def emit(result: Report, args: argparse.Namespace, ctx: Context) -> None:
     """The report on stdout; with ``--html FILE`` the page in FILE (and on stdout only what
     ``--format`` asks for)."""
     if args.html is None:
-        write_report(result, ctx.stdout, fmt=ctx.report_format(args.format))
+        fmt = ctx.report_format(args.format)
+        # On a terminal the table fits its width (COLUMNS when set) unless --wide.
+        width = None
+        if fmt == "table" and is_terminal(ctx.stdout) and not args.wide:
+            width = shutil.get_terminal_size().columns
+        dropped = write_report(result, ctx.stdout, fmt=fmt, width=width)
+        if dropped:
+            ctx.note(f"left out to fit {width} columns: {', '.join(dropped)} (--wide shows them)")
         return
     series = series_of(result)
     assert series is not None  # grouping() made it (name, bucket)
