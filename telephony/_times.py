@@ -25,7 +25,7 @@ def parse_iso(value: str | None) -> datetime | None:
             raise
         value = value[:-1] + "Z"
         moment = _fromisoformat(value)
-    if len(value) > 27:  # room for 7+ fraction digits: "2024-03-01T10:00:00.1234567Z"
+    if len(value) > 22:  # room for 7+ fraction digits: "20240301T100000.1234567"
         moment = _round_fraction(value, moment)
     if value[-1] == "Z":
         return moment  # the common case, on the listing hot path: nothing more to do
@@ -41,7 +41,7 @@ _MICROSECOND = timedelta(microseconds=1)
 
 def _round_fraction(value: str, moment: datetime) -> datetime:
     """``moment`` (fromisoformat truncates past six digits) rounded half up on the seventh."""
-    found = _FRACTION.search(value, 19)
+    found = _FRACTION.search(value)
     if found is None or found.group(1)[6] < "5":
         return moment
     return moment + _MICROSECOND

@@ -9,7 +9,7 @@ from datetime import UTC
 from typing import Any
 
 import attrs
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from telephony import Call
@@ -102,6 +102,8 @@ def test_typed_and_general_paths_agree(records: list[dict[str, Any]]) -> None:
 
 @settings(max_examples=500, deadline=None)
 @given(_stamps())
+@example("0001-01-01T00:00:00.0000005")  # naive and 27 characters: found by hypothesis
+@example("2024-03-01t10:00:00.12345650z")
 def test_every_stamp_the_typed_decode_takes_is_the_same_instant(stamp: str) -> None:
     body = json.dumps([{"callId": "c-1", "startTime": stamp}]).encode()
     fast = calls_from_page(body)
@@ -119,12 +121,15 @@ def test_stamps_past_the_microsecond_round_half_up_on_both_paths() -> None:
         ("2024-03-01T10:00:00.1234565Z", 123457),
         ("2024-03-01T10:00:00.1234564999z", 123456),
         ("2024-03-01T10:00:00.9999995+02:00", 0),
+        ("0001-01-01T00:00:00.0000005", 1),
+        ("20240301T100000.1234567", 123457),
     ]:
         record = {"callId": "c-1", "startTime": stamp}
-        fast = calls_from_page(json.dumps([record]).encode())
-        assert fast is not None
         general = call_from_state(record)
-        assert fast[0].started_at == general.started_at
+        fast = calls_from_page(json.dumps([record]).encode())
+        if stamp[4] == "-":  # msgspec reads RFC 3339 only, not the compact form
+            assert fast is not None
+            assert fast[0].started_at == general.started_at
         assert general.started_at is not None
         assert general.started_at.microsecond == microsecond
 
