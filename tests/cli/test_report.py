@@ -111,7 +111,8 @@ def test_csv_report(run: Any, env: dict[str, str], sandbox: Sandbox) -> None:
 def test_unknown_grouping(run: Any, env: dict[str, str]) -> None:
     result = run("report", "-p", "bandwidth", "--group-by", "colour")
     line = assert_one_line_failure(result, ExitCode.USAGE)
-    assert line.startswith("telephony: --group-by colour: not a column;")
+    assert line.startswith("telephony: --group-by colour: not a column")
+    assert "give comma-separated names of provider, id" in line
 
 
 def test_every_provider_is_checked_before_anything_is_sent(
