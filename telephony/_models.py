@@ -181,7 +181,7 @@ def _cursor_text(value: str | NextPage | None) -> str | None:
     return value.cursor() if isinstance(value, NextPage) else value
 
 
-@attrs.frozen(slots=True, repr=False)
+@attrs.frozen(slots=True, repr=False, match_args=False)
 class Page(Generic[T]):
     """One page of results. ``next_cursor`` is a string to store and pass back to ``get_page``;
     None on the last page. A page can hold fewer items than asked (filters refined on the
@@ -193,6 +193,8 @@ class Page(Generic[T]):
     # The cursor as given: a string, or an adapter's NextPage that makes it when asked.
     _next: str | NextPage | None = attrs.field(default=None, alias="next_cursor", eq=_cursor_text)
     scanned: int | None = None
+
+    __match_args__ = ("items", "next_cursor", "scanned")  # as before the cursor became lazy
 
     @property
     def next_cursor(self) -> str | None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import telephony
-from telephony import Call, CallFilter, CallStatus, Direction, NewCall
+import telephony.toolkit
+from telephony import Call, CallFilter, CallStatus, Direction, NewCall, Page
 from telephony._cursor import decode_cursor, encode_cursor
 from telephony._retry import parse_retry_after
 from telephony._times import parse_datetime, parse_iso
@@ -209,3 +212,36 @@ def test_a_checkout_with_stale_metadata_still_finds_its_own_providers() -> None:
         "fake": "telephony.testing.fake:FAKE",
     }
     assert found["bandwidth"].load() is telephony.describe("bandwidth")
+
+
+class _Counted(telephony.toolkit.NextPage):
+    __slots__ = ("made",)
+
+    def __init__(self) -> None:
+        self.made = 0
+
+    def encode(self) -> str:
+        self.made += 1
+        return "cursor-1"
+
+    def follow(self) -> Any:
+        raise AssertionError("not followed here")
+
+
+def test_a_page_with_an_in_memory_next_page_reads_as_one_with_its_cursor() -> None:
+    import attrs
+
+    following = _Counted()
+    lazy = Page(items=[1, 2], next_cursor=following, scanned=5)
+    assert following.made == 0  # nothing encoded until someone asks
+    plain = Page(items=[1, 2], next_cursor="cursor-1", scanned=5)
+    assert lazy == plain
+    assert repr(lazy) == repr(plain) == "Page(items=[1, 2], next_cursor='cursor-1', scanned=5)"
+    assert lazy.next_cursor == "cursor-1"
+    assert following.made == 1  # made once, kept
+    assert lazy.next_page is following
+    assert pickle.loads(pickle.dumps(lazy)) == plain
+    assert attrs.evolve(lazy, items=[]).next_page is following
+    match lazy:
+        case Page(items, cursor, scanned):
+            assert (items, cursor, scanned) == ([1, 2], "cursor-1", 5)
