@@ -33,14 +33,27 @@ from telephony.cli._export import (
     write_state,
 )
 from telephony.cli._logs import showing_retries
-from telephony.cli._output import write_call, write_calls
+from telephony.cli._output import CUT, write_call, write_calls
 from telephony.cli._progress import Progress, is_terminal, progress_for
 
 __all__ = ["create", "get", "hangup", "list_calls", "redirect", "replace_bxml"]
 
 
+def _whole_ids(args: argparse.Namespace) -> None:
+    """An id copied from a fitted table (``c-e1c499…b9ab5f7``) is refused with the way to
+    see it whole, before anything is sent."""
+    for dest, shown in (("call_id", "CALL_ID"), ("parent_id", "--parent-id")):
+        value = getattr(args, dest, None)
+        if value and CUT in value:
+            raise UsageError(
+                f"{shown} {value}: an id the table shortened to fit the terminal; list with "
+                "--wide (or --format jsonl) to see ids in full"
+            )
+
+
 @contextlib.contextmanager
 def _client(args: argparse.Namespace, ctx: Context) -> Iterator[Any]:
+    _whole_ids(args)
     given = [args.provider] if args.provider else None
     profile = profile_from(args, ctx.environ, ctx.redact)
     [provider] = providers_from(given, ctx.environ, several=False, profile=profile)

@@ -97,7 +97,7 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
             continue
         summary = describe(provider).summary
         group = parser.add_argument_group(
-            f"{provider} connection" + (f" ({summary})" if summary else ""),
+            f"{provider} connection" + (f": {summary}" if summary else ""),
             "each flag overrides the environment variable of the same name",
         )
         for setting in settings:

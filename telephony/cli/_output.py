@@ -16,6 +16,7 @@ from telephony.report._table import FIGURE_NAMES, figure_cells
 
 __all__ = [
     "CALL_FORMATS",
+    "CUT",
     "REPORT_FORMATS",
     "report_table",
     "shorten",
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 CALL_FORMATS = ("table", "jsonl", "csv")
+CUT = "…"  # in the middle of a value a table shortened
 REPORT_FORMATS = ("table", "json", "csv")
 
 _TABLE_COLUMNS = (
@@ -92,7 +94,7 @@ def shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     head = (width - 1) // 2
-    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
+    return text[:head] + CUT + text[len(text) - (width - 1 - head) :]
 
 
 def _fit(widths: list[int], limit: int | None) -> tuple[list[int], list[int]]:

@@ -38,6 +38,10 @@ Try it with no account: telephony demo
 """
 
 
+# How --since and --until read a time ago, in their --help.
+_AGO = "a time ago: 30m, 2h, 7d, 2w, now, today, yesterday"
+
+
 def _epilog() -> str:
     """The configuration part of ``--help``, from the installed providers' descriptions."""
     lines = [
@@ -166,8 +170,8 @@ def _add_calls(commands: Any, connection: argparse.ArgumentParser) -> None:
         "--since",
         type=parse_since,
         metavar="WHEN",
-        help="only calls started at or after WHEN (ISO 8601; no offset means UTC; a date "
-        "alone is its start)",
+        help="only calls started at or after WHEN: ISO 8601 (no offset means UTC; a date "
+        f"alone is its start) or {_AGO}",
     )
     listing.add_argument(
         "--until",
@@ -258,7 +262,9 @@ def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
         metavar="N",
         help="with --sandbox: seeded calls per account (default 1000)",
     )
-    report.add_argument("--seed", type=int, default=0, help="with --sandbox: history seed")
+    report.add_argument(
+        "--seed", type=int, default=0, help="with --sandbox: history seed (default 0)"
+    )
     report.add_argument(
         "--store",
         metavar="FILE",
@@ -269,16 +275,20 @@ def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
         "--since",
         type=parse_since,
         metavar="WHEN",
-        help="calls started at or after WHEN (ISO 8601, see calls list)",
+        help=f"calls started at or after WHEN: ISO 8601 (UTC unless it says) or {_AGO}",
     )
     report.add_argument(
-        "--until", type=parse_until, metavar="WHEN", help="calls started at or before WHEN"
+        "--until",
+        type=parse_until,
+        metavar="WHEN",
+        help="calls started at or before WHEN (a date alone includes that whole day)",
     )
     report.add_argument(
         "--group-by",
         action="append",
         metavar="NAMES",
-        help="comma-separated Call fields or 'day' (default provider; 'none': overall only)",
+        help="comma-separated export columns (provider, status, direction, disconnect_cause, "
+        "from, to, ...) or hour, day, week (default provider; 'none': overall only)",
     )
     report.add_argument(
         "--every",

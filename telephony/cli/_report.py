@@ -36,8 +36,8 @@ def group_by_names(values: list[str] | None) -> tuple[str, ...]:
     for name in names:
         if name not in known:
             alone = " ('none' only alone)" if name == "none" else ""
-            near = [column for column in known if name.lower() in column]
-            near = near or difflib.get_close_matches(name.lower(), known, n=2)
+            near = [column for column in known if name.lower() in column.split("_")]
+            near = near or difflib.get_close_matches(name.lower(), known, n=2, cutoff=0.75)
             guess = f" (did you mean {' or '.join(near)}?)" if near and not alone else ""
             raise UsageError(
                 f"--group-by {name}: not a column{alone}{guess}; give comma-separated names "

@@ -138,6 +138,8 @@ ROWS = [
     ),
     _row("calls get -p bandwidth", "CALL_ID"),
     _row("calls get -p bandwidth ../x", "CALL_ID"),
+    _row("calls get -p restcomm CAf94f564…0ef794c3ad", "CALL_ID", todo="--wide"),
+    _row("calls list -p bandwidth --parent-id c-c7238f2…bbd34c04f7", "--parent-id", todo="--wide"),
     _row("calls hangup -p restcomm a/b", "CALL_ID"),
     _row("calls redirect -p bandwidth c-1 nope", "URL"),
     _row("calls redirect -p restcomm CA1 https://a.b/c --method PUT", "--method"),
