@@ -9,6 +9,7 @@ by creation time) and per-provider figures.
 from __future__ import annotations
 
 import argparse
+import shutil
 import time
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -18,9 +19,10 @@ from telephony._models import Call, CallStatus, NewCall
 from telephony.cli._context import Context
 from telephony.cli._demo_callbacks import CallbackFeed
 from telephony.cli._exit import CliError, ExitCode
-from telephony.cli._output import write_calls, write_status_counts
+from telephony.cli._output import report_table, write_calls, write_status_counts
+from telephony.cli._progress import is_terminal
 from telephony.cli._sandbox import sandbox_providers
-from telephony.report import creation_order, format_table, merge, summarize
+from telephony.report import creation_order, merge, summarize
 
 __all__ = ["OUTCOME_NUMBERS", "demo"]
 
@@ -118,8 +120,8 @@ def demo(args: argparse.Namespace, ctx: Context) -> int:
     started = time.monotonic()
     with Sandbox(seed_calls=args.seed_calls, speed=args.speed, seed=args.seed, port=0) as sandbox:
         out.write(
-            f"sandbox running on {sandbox.url} ({args.seed_calls} seeded calls per account, "
-            f"time x{args.speed:g})\n\n"
+            f"sandbox on {sandbox.url}: {args.seed_calls} seeded calls per account, "
+            f"time x{args.speed:g}\n\n"
         )
         names = sandbox_providers(sandbox)
         settings: dict[str, dict[str, Any]] = {name: sandbox.settings(name) for name in names}
@@ -140,11 +142,17 @@ def demo(args: argparse.Namespace, ctx: Context) -> int:
         finally:
             for client in clients.values():
                 client.close()
+    # On a terminal the tables fit its width, as calls list and report do.
+    width = shutil.get_terminal_size().columns if is_terminal(out) else None
     out.write("\nall calls, merged by creation time:\n")
-    write_calls(merge(*listed, names=list(clients)), out, fmt="table")
+    merged = merge(*listed, names=list(clients))
+    write_calls(merged, out, fmt="table", width=width, keep=("provider",))
     report = summarize(merge(*listed, names=list(clients)), group_by=("provider",))
     out.write("\nfigures per provider:\n")
-    out.write(format_table(report))
+    table, dropped = report_table(report, width=width)
+    out.write(table)
+    if dropped:
+        out.write(f"(left out to fit {width} columns: {', '.join(dropped)})\n")
     out.write("\ncalls per status:\n")
     write_status_counts(report, out, label=lambda key: str(key[0]))
     out.write(f"\ndone in {time.monotonic() - started:.1f} s\n")

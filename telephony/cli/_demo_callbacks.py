@@ -74,10 +74,11 @@ class CallbackFeed:
         for event in events:
             status = "-" if event.status is None else str(event.status)
             over = "ended" if event.is_terminal else ""
-            out.write(
+            line = (
                 f"  {event.provider:<10} {event.call_id[-12:]:>12}  {event.event:<11} "
-                f"{status:<12} {over}\n"
+                f"{status:<12} {over}"
             )
+            out.write(line.rstrip() + "\n")
         agree = 0
         for call in calls:
             tracker = self.trackers[call.provider]

@@ -43,7 +43,7 @@ _TABLE_COLUMNS = (
 )
 _RIGHT_ALIGNED = frozenset({"duration", "price"})
 # What a narrow terminal loses first (calls list shows one provider), and the shortest id kept.
-_DROP_ORDER = ("provider", "price", "direction", "duration")
+_DROP_ORDER = ("provider", "price", "direction", "duration", "from")
 _MIN_ID = 12
 # The table streams: column widths come from the first rows, later rows keep them (a longer
 # cell just pushes its row out), so memory stays flat however many calls go by.
@@ -97,9 +97,12 @@ def shorten(text: str, width: int) -> str:
     return text[:head] + CUT + text[len(text) - (width - 1 - head) :]
 
 
-def _fit(widths: list[int], limit: int | None) -> tuple[list[int], list[int]]:
+def _fit(
+    widths: list[int], limit: int | None, keep: Sequence[str] = ()
+) -> tuple[list[int], list[int]]:
     """The columns kept and their widths so a line takes at most ``limit`` characters: drop
-    the least telling columns first, then shorten the id (and any cell) in the middle."""
+    the least telling columns first (but not those in ``keep``), then shorten the id (and any
+    cell) in the middle."""
     kept = list(range(len(_TABLE_COLUMNS)))
     fitted = list(widths)
     if limit is None:
@@ -109,7 +112,7 @@ def _fit(widths: list[int], limit: int | None) -> tuple[list[int], list[int]]:
         return sum(fitted[i] for i in kept) + 2 * (len(kept) - 1)
 
     ident = _TABLE_COLUMNS.index("id")
-    for name in _DROP_ORDER:
+    for name in (name for name in _DROP_ORDER if name not in keep):
         if total() - max(0, fitted[ident] - _MIN_ID) <= limit:
             break
         kept.remove(_TABLE_COLUMNS.index(name))
@@ -117,7 +120,9 @@ def _fit(widths: list[int], limit: int | None) -> tuple[list[int], list[int]]:
     return kept, fitted
 
 
-def _write_table(calls: Iterable[Call], out: TextIO, *, width: int | None = None) -> int:
+def _write_table(
+    calls: Iterable[Call], out: TextIO, *, width: int | None = None, keep: Sequence[str] = ()
+) -> int:
     count = 0
     columns: list[int] | None = None
     widths: list[int] = []
@@ -133,7 +138,7 @@ def _write_table(calls: Iterable[Call], out: TextIO, *, width: int | None = None
     def flush_sample() -> list[int]:
         nonlocal widths
         found = [max(len(row[i]) for row in [list(_TABLE_COLUMNS), *sample]) for i in range(9)]
-        kept, widths = _fit(found, width)
+        kept, widths = _fit(found, width, keep)
         nonlocal columns
         columns = kept
         out.write(line(_TABLE_COLUMNS) + "\n")
@@ -157,14 +162,22 @@ def _write_table(calls: Iterable[Call], out: TextIO, *, width: int | None = None
     return count
 
 
-def write_calls(calls: Iterable[Call], out: TextIO, *, fmt: str, width: int | None = None) -> int:
+def write_calls(
+    calls: Iterable[Call],
+    out: TextIO,
+    *,
+    fmt: str,
+    width: int | None = None,
+    keep: Sequence[str] = (),
+) -> int:
     """Stream ``calls`` to ``out``; returns how many were written. A table fits in ``width``
-    characters when given (columns dropped, ids shortened in the middle)."""
+    characters when given (columns dropped, those in ``keep`` excepted, then ids shortened in
+    the middle): a listing of several providers keeps ``provider``."""
     if fmt == "jsonl":
         return write_jsonl(calls, out)
     if fmt == "csv":
         return write_csv(calls, out)
-    return _write_table(calls, out, width=width)
+    return _write_table(calls, out, width=width, keep=keep)
 
 
 def write_call(call: Call, out: TextIO, *, fmt: str) -> None:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO, TypeVar
 
-__all__ = ["LONG_LISTING", "Progress", "is_terminal", "progress_for"]
+__all__ = ["LONG_LISTING", "Progress", "fit_line", "is_terminal", "progress_for"]
 
 # Seconds after which a listing counts as long: by default (no --progress / --no-progress) the
 # progress line appears only then, on a terminal or not, so quick commands stay quiet but a
@@ -41,7 +41,7 @@ def progress_for(stream: TextIO, *, label: str, chosen: bool | None) -> Progress
     )  # fmt: skip
 
 
-def _fit(line: str) -> str:
+def fit_line(line: str) -> str:
     """A live line cut to the terminal's width: a wrapped line cannot be redrawn in place."""
     width = shutil.get_terminal_size().columns - 1
     return line if len(line) <= width else line[: max(width - 1, 0)] + "…"
@@ -119,7 +119,7 @@ class Progress:
     def _show(self) -> None:
         self._spoke = True
         if self.live:
-            self.stream.write("\r" + _fit(self._line()) + "\x1b[K")
+            self.stream.write("\r" + fit_line(self._line()) + "\x1b[K")
             self._shown = True
         else:
             self.stream.write(self._line() + "\n")
@@ -133,7 +133,7 @@ class Progress:
         self._spoke = True
         note = f"{self._line()}, waiting {wait:.1f} s to retry ({reason})"
         if self.live:
-            self.stream.write("\r" + _fit(note) + "\x1b[K")
+            self.stream.write("\r" + fit_line(note) + "\x1b[K")
             self._shown = True
         else:
             self.stream.write(note + "\n")

@@ -14,7 +14,8 @@ from telephony.cli._config import connect, profile_from, provider_settings, prov
 from telephony.cli._context import Context
 from telephony.cli._exit import CliError, ExitCode, UsageError, classify
 from telephony.cli._logs import retry_notices
-from telephony.cli._progress import is_terminal
+from telephony.cli._output import shorten
+from telephony.cli._progress import fit_line, is_terminal
 from telephony.cli._types import positive_float, positive_int
 
 if TYPE_CHECKING:
@@ -111,17 +112,19 @@ def sync(args: argparse.Namespace, ctx: Context) -> int:
     def show(event: SyncProgress) -> None:
         if not args.progress:
             return
+        # Redrawn in place on a terminal, so it must not wrap: a long account id is shortened.
+        account = shorten(event.account, 16) if live else event.account
         line = (
-            f"sync {event.provider} {event.account}: {event.phase}, {event.pages} pages, "
+            f"sync {event.provider} {account}: {event.phase}, {event.pages} pages, "
             f"{event.calls:,} calls ({event.new:,} new, {event.updated:,} updated)"
         )
-        ctx.stderr.write(("\r\x1b[K" + line) if live else line + "\n")
+        ctx.stderr.write(("\r\x1b[K" + fit_line(line)) if live else line + "\n")
         ctx.stderr.flush()
 
     def waiting(notice: RetryNotice) -> None:
         if args.progress:
             line = f"sync: waiting {notice.wait:.1f} s to retry {notice.method} ({notice.reason})"
-            ctx.stderr.write(("\r\x1b[K" + line) if live else line + "\n")
+            ctx.stderr.write(("\r\x1b[K" + fit_line(line)) if live else line + "\n")
             ctx.stderr.flush()
 
     try:
