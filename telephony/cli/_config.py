@@ -205,7 +205,7 @@ def providers_from(
     if not several and len(unique) > 1:
         raise UsageError(
             f"{source}: this command takes one provider, got {', '.join(unique)}: "
-            "choose one with -p NAME"
+            f"choose one with {' or '.join(f'-p {name}' for name in unique)}"
         )
     return unique
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
-from typing import Any
+from typing import Any, TextIO, cast
 
 from telephony._registry import providers
 from telephony.cli._config import PROVIDER_ENV, cli_settings
@@ -41,6 +41,34 @@ def env_lines(host: str, port: int, *, seed: int) -> list[str]:
     return lines
 
 
+class _FirstLine:
+    """``out`` that starts with ``line`` once something is written (the sandbox writes only
+    once it serves: a port in use prints one error line and nothing else)."""
+
+    def __init__(self, out: TextIO, line: str) -> None:
+        self._out = out
+        self._line: str | None = line
+
+    def write(self, text: str) -> int:
+        if self._line is not None:
+            self._out.write(self._line)
+            self._line = None
+        return self._out.write(text)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+
+def _env_command(args: argparse.Namespace) -> str:
+    """The ``telephony sandbox --env`` line that prints this sandbox's settings."""
+    words = ["telephony", "sandbox", "--env", "--port", str(args.port)]
+    if args.host != "127.0.0.1":
+        words += ["--host", args.host]
+    if args.seed:
+        words += ["--seed", str(args.seed)]
+    return shlex.join(words)
+
+
 def sandbox(args: argparse.Namespace, ctx: Context) -> int:
     from telephony.sandbox import Faults, serve
 
@@ -61,6 +89,10 @@ def sandbox(args: argparse.Namespace, ctx: Context) -> int:
             )
     except ValueError as exc:
         raise UsageError(f"sandbox: {exc}") from None
+    out: TextIO = ctx.stdout
+    if args.port:  # port 0 is known only once bound, and --env cannot name it
+        hint = f'in another shell: eval "$({_env_command(args)})"\n'
+        out = cast(TextIO, _FirstLine(ctx.stdout, hint))  # writes text: all serve uses
     try:
         serve(
             args.host,
@@ -70,7 +102,7 @@ def sandbox(args: argparse.Namespace, ctx: Context) -> int:
             seed=args.seed,
             faults=faults,
             log_requests=args.log_requests,
-            out=ctx.stdout,
+            out=out,
         )
     except OSError as exc:
         error = CliError(

@@ -46,6 +46,7 @@ def test_sandbox_serves_until_interrupted(run: Any, clean_env: Any) -> None:
     try:
         lines = _read_until(process, "Press Ctrl+C", time.monotonic() + 15)
         assert "9 seeded calls per account, time runs x100" in lines[1]
+        assert not any("eval" in line for line in lines)  # port 0: --env could not name it
         restcomm = next(line for line in lines if line.startswith("  restcomm: "))
         settings = dict(pair.split("=", 1) for pair in restcomm.split(": ", 1)[1].split())
         clean_env.setenv("RESTCOMM_BASE_URL", settings["base_url"])
@@ -72,6 +73,30 @@ def test_port_in_use(run: Any, clean_env: Any) -> None:
         result = run("sandbox", "--port", str(port))
     line = assert_one_line_failure(result, ExitCode.FAILURE)
     assert line.startswith(f"telephony: cannot serve on --host 127.0.0.1 --port {port}:")
+
+
+def test_a_sandbox_on_a_known_port_says_how_to_export_its_settings(
+    run: Any, clean_env: Any
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "telephony.cli", "sandbox", "--port", str(port), "--seed-calls",
+         "3", "--seed", "5"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        lines = _read_until(process, "Press Ctrl+C", time.monotonic() + 15)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)
+    command = f"telephony sandbox --env --port {port} --seed 5"
+    assert lines[0] == f'in another shell: eval "$({command})"'
+    printed = run(*shlex.split(command)[1:])  # the exports of the sandbox that ran
+    served = dict(pair.split("=", 1) for pair in lines[3].split(": ", 1)[1].split())
+    assert f"export BANDWIDTH_ACCOUNT_ID={served['account_id']}" in printed.out.splitlines()
 
 
 def test_env_prints_exports_that_reach_the_running_sandbox(
