@@ -10,9 +10,16 @@ from datetime import UTC, timedelta
 from typing import Any, TextIO
 
 from telephony._models import Call, CallStatus, Direction
-from telephony.report import COLUMNS, Report, export_record, format_table, write_csv, write_jsonl
-from telephony.report._summary import key_value
-from telephony.report._table import FIGURE_NAMES, figure_cells
+from telephony.report import (
+    COLUMNS,
+    EVERY,
+    Report,
+    export_record,
+    format_table,
+    write_csv,
+    write_jsonl,
+)
+from telephony.report._table import FIGURE_NAMES, figure_cells, group_label
 
 __all__ = [
     "CALL_FORMATS",
@@ -295,7 +302,7 @@ def report_table(report: Report, *, width: int | None = None) -> tuple[str, list
     groups = list(report.group_by) or ["group"]
     header = [*groups, *FIGURE_NAMES]
     rows = [
-        [*(_group_label(value) for value in key), *figure_cells(summary)]
+        [*(group_label(value) for value in key), *figure_cells(summary)]
         for key, summary in report.sorted_groups()
     ]
     rows.append(["(all)", *([""] * (len(groups) - 1)), *figure_cells(report.overall)])
@@ -306,8 +313,11 @@ def report_table(report: Report, *, width: int | None = None) -> tuple[str, list
     def total() -> int:
         return sum(widths[i] for i in kept) + 2 * (len(kept) - 1)
 
+    # Group values that may be shortened: not time buckets (a cut date says nothing).
+    cuttable = [i for i, name in enumerate(groups) if name not in EVERY]
+
     def shrinkable() -> int:  # what shortening the group values down to their minimum saves
-        return sum(max(0, widths[i] - _MIN_GROUP) for i in range(len(groups)))
+        return sum(max(0, widths[i] - _MIN_GROUP) for i in cuttable)
 
     for name in _REPORT_DROP_ORDER:
         if total() - shrinkable() <= width:
@@ -315,8 +325,8 @@ def report_table(report: Report, *, width: int | None = None) -> tuple[str, list
         kept.remove(header.index(name))
         dropped.append(name)
     while total() > width:
-        widest = max(range(len(groups)), key=lambda i: widths[i])
-        if widths[widest] <= _MIN_GROUP:
+        widest = max(cuttable, key=lambda i: widths[i], default=None)
+        if widest is None or widths[widest] <= _MIN_GROUP:
             break
         widths[widest] = max(_MIN_GROUP, widths[widest] - (total() - width))
 
@@ -333,8 +343,3 @@ def report_table(report: Report, *, width: int | None = None) -> tuple[str, list
     body = [line(row) for row in rows]
     lines = [line(header), rule, *body[:-1], rule, body[-1]]
     return "\n".join(lines) + "\n", sorted(dropped, key=header.index)
-
-
-def _group_label(value: Any) -> str:
-    shown = key_value(value)
-    return "(none)" if shown is None else str(shown)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from telephony.report._summary import Report, Summary, currency_label, key_value
 
-__all__ = ["format_table"]
+__all__ = ["format_table", "group_label"]
 
 FIGURE_NAMES = (
     "calls",
@@ -60,7 +60,11 @@ def figure_cells(summary: Summary) -> list[str]:
     ]
 
 
-def _label(value: Hashable) -> str:
+def group_label(value: Hashable) -> str:
+    """A group value as the table shows it; an hour bucket as ``2024-05-01 09:00`` (UTC, as
+    every time of a report), not the 25 characters of its ISO form."""
+    if isinstance(value, datetime) and value.utcoffset() == timedelta(0):
+        return value.strftime("%Y-%m-%d %H:%M")
     shown = key_value(value)
     return "(none)" if shown is None else str(shown)
 
@@ -72,7 +76,7 @@ def format_table(report: Report) -> str:
     group_columns = list(report.group_by) or ["group"]
     header = [*group_columns, *FIGURE_NAMES]
     rows: list[list[str]] = [
-        [*(_label(value) for value in key), *figure_cells(summary)]
+        [*(group_label(value) for value in key), *figure_cells(summary)]
         for key, summary in report.sorted_groups()
     ]
     overall = ["(all)", *([""] * (len(group_columns) - 1)), *figure_cells(report.overall)]
