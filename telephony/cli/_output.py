@@ -120,7 +120,10 @@ def _fit(
 
     ident = _TABLE_COLUMNS.index("id")
     for name in (name for name in _DROP_ORDER if name not in keep):
-        if total() - max(0, fitted[ident] - _MIN_ID) <= limit:
+        # The provider column of a one-provider listing says nothing: it goes before any id
+        # is cut; the others only when cutting the id to its shortest is not enough.
+        spare = 0 if name == "provider" else max(0, fitted[ident] - _MIN_ID)
+        if total() - spare <= limit:
             break
         kept.remove(_TABLE_COLUMNS.index(name))
     fitted[ident] = max(_MIN_ID, fitted[ident] - max(0, total() - limit))
