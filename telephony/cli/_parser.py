@@ -317,7 +317,12 @@ def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
 
 def _add_sandbox(commands: Any) -> None:
     sandbox = commands.add_parser(
-        "sandbox", help="run the local Bandwidth + Restcomm sandbox server", allow_abbrev=False
+        "sandbox",
+        help="run the local Bandwidth + Restcomm sandbox server",
+        description="A local server speaking both vendors' APIs, with seeded call history, "
+        "until Ctrl+C. It prints its settings and the line that exports them in another "
+        "shell.",
+        allow_abbrev=False,
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     sandbox.add_argument(
@@ -341,9 +346,16 @@ def _add_sandbox(commands: Any) -> None:
         help="sandbox seconds per real second (default 60)",
     )
     sandbox.add_argument("--seed", type=int, default=0, help="history seed (default 0)")
-    faults = sandbox.add_argument_group("fault injection (shares of requests, 0 to 1)")
-    for name in ("rate-limit", "server-error", "slow", "drop"):
-        faults.add_argument(f"--{name}", type=_share, default=0.0, metavar="SHARE")
+    faults = sandbox.add_argument_group(
+        "fault injection", "shares of API requests, 0 to 1, adding up to at most 1"
+    )
+    for name, what in (
+        ("rate-limit", "answered 429 Too Many Requests (Retry-After: 1)"),
+        ("server-error", "answered 500 (Restcomm also 503), not carried out"),
+        ("slow", "answered after half a second"),
+        ("drop", "whose connection is closed without an answer"),
+    ):
+        faults.add_argument(f"--{name}", type=_share, default=0.0, metavar="SHARE", help=what)
     sandbox.add_argument("--log-requests", action="store_true", help="log each request")
     sandbox.set_defaults(handler=_sandbox.sandbox)
 

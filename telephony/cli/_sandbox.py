@@ -87,8 +87,12 @@ def sandbox(args: argparse.Namespace, ctx: Context) -> int:
                 slow=args.slow,
                 drop=args.drop,
             )
-    except ValueError as exc:
-        raise UsageError(f"sandbox: {exc}") from None
+    except ValueError:
+        total = sum(shares)
+        raise UsageError(
+            f"--rate-limit, --server-error, --slow and --drop are shares of the requests: they "
+            f"add up to at most 1, got {total:g}"
+        ) from None
     out: TextIO = ctx.stdout
     if args.port:  # port 0 is known only once bound, and --env cannot name it
         hint = f'in another shell: eval "$({_env_command(args)})"\n'

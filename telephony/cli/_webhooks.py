@@ -180,7 +180,12 @@ def add_webhooks(commands: Any, port: Callable[[str], int]) -> None:
     listen_parser.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     listen_parser.add_argument("--port", type=port, default=8080, help="port (default 8080)")
     listen_parser.add_argument("--provider", choices=providers(), help="the one provider served")
-    listen_parser.add_argument("--format", choices=EVENT_FORMATS, default="table")
+    listen_parser.add_argument(
+        "--format",
+        choices=EVENT_FORMATS,
+        default="table",
+        help="one line per event: an aligned table (default) or JSON lines",
+    )
     listen_parser.add_argument(
         "--check",
         action="append",

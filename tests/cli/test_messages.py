@@ -182,6 +182,7 @@ ROWS = [
     _row("sandbox --port 70000", "--port", todo="0 to 65535"),
     _row("sandbox --speed 0", "--speed"),
     _row("sandbox --drop 2", "--drop", todo="0 to 1"),
+    _row("sandbox --drop 0.6 --slow 0.6", "--drop", "--slow", todo="at most 1"),
     _row("sandbox --env --port 0", "--env", "--port"),
     _row("completion tcsh", "shell", todo="bash"),
     _row("calls list --profile lab", "--profile lab", todo="TELEPHONY_CONFIG"),
