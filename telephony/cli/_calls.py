@@ -59,7 +59,8 @@ def _client(args: argparse.Namespace, ctx: Context) -> Iterator[Any]:
     [provider] = providers_from(given, ctx.environ, several=False, profile=profile)
     if profile is not None and profile.provider != provider:
         raise UsageError(
-            f"--profile {profile.name} is a {profile.provider} account, not {provider}"
+            f"--profile {profile.name} is a {profile.provider} account, not {provider}: leave "
+            f"out -p, or give a {provider} profile"
         )
     settings = provider_settings(provider, args, ctx.environ, profile=profile)
     with naming_settings(provider, settings), connect(provider, args, settings) as client:

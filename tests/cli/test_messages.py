@@ -263,6 +263,51 @@ def test_a_refused_account_sid_names_the_variable(run: Any, offline: pytest.Monk
     assert not INTERNAL.search(line), line
 
 
+PROFILE = """[profiles.lab]
+provider = "restcomm"
+base_url = "http://127.0.0.1:9/restcomm"
+account_sid = "AC00000000000000000000000000000000"
+auth_token = "restcomm-token"
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "mode", "argv", "named"),
+    [
+        (PROFILE + 'colour = "blue"\n', 0o600, ["--profile", "lab"], ["'colour'", "account_sid"]),
+        (PROFILE, 0o644, ["--profile", "lab"], ["chmod 600"]),
+        (
+            PROFILE,
+            0o600,
+            ["--profile", "lab", "-p", "bandwidth"],
+            ["--profile lab", "leave out -p"],
+        ),
+        (PROFILE, 0o600, ["--profile", "prod"], ["--profile prod", "no profile 'prod'", "lab"]),
+        ("profiles = 3\n", 0o600, ["--profile", "lab"], ["[profiles.NAME]"]),
+        ("[profiles\n", 0o600, ["--profile", "lab"], ["not valid TOML", "line 1"]),
+    ],
+    ids=["unknown-key", "readable-by-others", "other-provider", "no-such", "no-tables", "toml"],
+)
+def test_a_bad_profiles_file_names_the_file_and_what_to_fix(
+    run: Any,
+    offline: pytest.MonkeyPatch,
+    tmp_path: Path,
+    text: str,
+    mode: int,
+    argv: list[str],
+    named: list[str],
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text)
+    config.chmod(mode)
+    offline.setenv("TELEPHONY_CONFIG", str(config))
+    line = assert_one_line_failure(run("calls", "list", *argv), ExitCode.USAGE)
+    for name in named:
+        assert name in line, line
+    if "-p" not in argv:
+        assert str(config) in line
+
+
 # -- random argv -----------------------------------------------------------------------------
 
 # Commands that return on their own (``sandbox`` only with --env: it serves otherwise), and the
