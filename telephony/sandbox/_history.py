@@ -94,11 +94,6 @@ class HistoryStyle(Protocol):
         ...
 
 
-def _uuid_text(value: int, more: int) -> str:
-    text = f"{value:016x}{more:016x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:32]}"
-
-
 class History:
     LAG_SECONDS = 40.0
 
