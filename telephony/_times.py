@@ -41,6 +41,11 @@ _MICROSECOND = timedelta(microseconds=1)
 
 def _round_fraction(value: str, moment: datetime) -> datetime:
     """``moment`` (fromisoformat truncates past six digits) rounded half up on the seventh."""
+    mark = value.find(".")
+    if mark < 0:
+        mark = value.find(",")
+    if mark < 0 or not value[mark + 7 : mark + 8].isdigit():  # the usual case, decided cheaply
+        return moment
     found = _FRACTION.search(value)
     if found is None or found.group(1)[6] < "5":
         return moment
