@@ -102,7 +102,27 @@ def test_with_checks_any_request_is_still_an_event_or_an_invalid_callback(
     read(provider, "POST", url, headers, body, **auth)
 
 
-@given(extra=st.dictionaries(st.text(max_size=12), JSON, max_size=6))
+# What the Bandwidth parser reads: an "unknown" field must not be one of these (a busy event has
+# no answerTime, so {"answerTime": []} is a bad documented field, refused as it should be).
+_BANDWIDTH_READS = {
+    "accountId",
+    "answerTime",
+    "callId",
+    "cause",
+    "direction",
+    "endTime",
+    "eventTime",
+    "eventType",
+    "machineDetectionResult",
+    "parentCallId",
+}
+
+
+@given(
+    extra=st.dictionaries(
+        st.text(max_size=12).filter(lambda key: key not in _BANDWIDTH_READS), JSON, max_size=6
+    )
+)
 def test_a_documented_bandwidth_event_survives_any_unknown_field(extra: dict[str, Any]) -> None:
     body = {**extra, **ex.DISCONNECT_BUSY}
     event = telephony.parse_callback(
