@@ -16,7 +16,13 @@ from telephony.adapters.bandwidth._options import (
     check_range,
     create_call_body,
 )
-from telephony.adapters.bandwidth._paging import Window, iso_z, next_link
+from telephony.adapters.bandwidth._paging import (
+    FollowingPage,
+    ListingState,
+    Window,
+    iso_z,
+    next_link,
+)
 from telephony.adapters.bandwidth._provider import (
     BANDWIDTH,
     DEFAULT_BASE_URL,
@@ -41,7 +47,6 @@ from telephony.toolkit import (
     ListingLoopError,
     MalformedResponseError,
     NewCall,
-    NextPage,
     Page,
     PageTrail,
     ProviderError,
@@ -54,7 +59,6 @@ from telephony.toolkit import (
     check_url,
     cursor_url,
     decode_cursor,
-    encode_cursor,
     parse_base_url,
     parse_iso,
     provider_error,
@@ -359,7 +363,7 @@ class BandwidthAdapter(Adapter):
         response = yield _get(url, _page_limit(url))
         calls = self._page_calls(self._checked(response, 200))
         records = len(calls)  # one call per record read
-        following: _NextPage | None = None
+        following: FollowingPage | None = None
         if calls:
             # Every way a server could keep a listing going for ever ends here, in an error.
             trail = trail.after([call.id for call in calls], provider=PROVIDER)
@@ -372,7 +376,7 @@ class BandwidthAdapter(Adapter):
                         "(it repeats pages): stopped instead of looping",
                         provider=PROVIDER,
                     )
-                following = _NextPage(self, link, window, filters, trail)
+                following = self._following(link, window, filters, trail)
             elif window.seen >= self.listing_cap:
                 continued = window.continuation(response.request.url)
                 if continued is None:
@@ -382,7 +386,7 @@ class BandwidthAdapter(Adapter):
                         "or more than the cap created at one instant)",
                         provider=PROVIDER,
                     )
-                following = _NextPage(self, *continued, filters, trail)
+                following = self._following(*continued, filters, trail)
         calls = window.unseen(calls)
         scanned: int | None = None  # records read, when some may be dropped here
         if not filters.is_empty:
@@ -392,33 +396,8 @@ class BandwidthAdapter(Adapter):
             calls = [call for call in calls if filters.matches(call)]
         return Page(items=calls, next_cursor=following, scanned=scanned)
 
-
-class _NextPage(NextPage):
-    """The next page kept in memory: the URL to ask, and the listing's state. Its cursor
-    string holds the same, read back by ``get_page(cursor=...)``."""
-
-    __slots__ = ("_adapter", "_filters", "_trail", "_url", "_window")
-
-    def __init__(
-        self,
-        adapter: BandwidthAdapter,
-        url: str,
-        window: Window,
-        filters: CallFilter,
-        trail: PageTrail,
-    ) -> None:
-        self._adapter = adapter
-        self._url = url
-        self._window = window
-        self._filters = filters
-        self._trail = trail
-
-    def encode(self) -> str:
-        state = {"url": self._url, **self._window.to_json()}
-        state |= {"f": self._filters.to_json(), "r": self._trail.to_json()}
-        return encode_cursor(PROVIDER, state)
-
-    def follow(self) -> Flow[Page[Call]]:
-        # The same check a cursor string's URL gets: a next link stays on the configured host.
-        url = cursor_url({"url": self._url}, "url", base_url=self._adapter.base_url)
-        return self._adapter._page(url, self._filters, self._window, self._trail)
+    def _following(
+        self, url: str, window: Window, filters: CallFilter, trail: PageTrail
+    ) -> FollowingPage:
+        state = ListingState(url=url, window=window, filters=filters, trail=trail)
+        return FollowingPage(state, page=self._page, base_url=self.base_url)

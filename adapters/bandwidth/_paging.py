@@ -3,6 +3,7 @@ the query's 10,000-call cap."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,14 +13,21 @@ import httpx
 from telephony.adapters.bandwidth._normalize import PROVIDER
 from telephony.toolkit import (
     Call,
+    CallFilter,
+    Flow,
     MalformedResponseError,
+    NextPage,
+    Page,
+    PageTrail,
     body_text,
     cursor_moment,
     cursor_texts,
+    cursor_url,
     cursor_whole,
+    encode_cursor,
 )
 
-__all__ = ["Window", "iso_z", "next_link"]
+__all__ = ["FollowingPage", "ListingState", "Window", "iso_z", "next_link"]
 
 
 # Bounds of a cursor's fields: far above what a listing writes (a query answers at most 10,000
@@ -117,6 +125,46 @@ class Window:
         return str(url.copy_with(params=params)), Window(
             after=self.newest, after_ids=self.newest_ids
         )
+
+
+@attrs.frozen
+class ListingState:
+    """Everything a listing needs to ask for its next page."""
+
+    url: str
+    window: Window
+    filters: CallFilter
+    trail: PageTrail
+
+
+class FollowingPage(NextPage):
+    """The next page kept in memory. Its cursor string holds the same state, read back by
+    ``get_page(cursor=...)`` in this process or another."""
+
+    __slots__ = ("_base_url", "_page", "_state")
+
+    def __init__(
+        self,
+        state: ListingState,
+        *,
+        page: Callable[[httpx.URL, CallFilter, Window, PageTrail], Flow[Page[Call]]],
+        base_url: httpx.URL,
+    ) -> None:
+        self._state = state
+        self._page = page
+        self._base_url = base_url
+
+    def encode(self) -> str:
+        state = self._state
+        fields = {"url": state.url, **state.window.to_json()}
+        fields |= {"f": state.filters.to_json(), "r": state.trail.to_json()}
+        return encode_cursor(PROVIDER, fields)
+
+    def follow(self) -> Flow[Page[Call]]:
+        state = self._state
+        # The check a cursor string's URL gets: a next link stays on the configured host.
+        url = cursor_url({"url": state.url}, "url", base_url=self._base_url)
+        return self._page(url, state.filters, state.window, state.trail)
 
 
 def next_link(response: httpx.Response) -> str | None:

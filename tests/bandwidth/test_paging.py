@@ -201,8 +201,7 @@ def test_a_listing_keeps_its_state_in_memory(
     back per page (past the cap too), and a page still gives the same cursor when asked."""
     import pickle
 
-    from telephony.adapters.bandwidth import BandwidthAdapter
-    from telephony.adapters.bandwidth import _adapter as module
+    from telephony.adapters.bandwidth import BandwidthAdapter, _adapter, _paging
 
     monkeypatch.setattr(BandwidthAdapter, "listing_cap", 4)
     records = [record(i, enqueuedTime=minute(i), startTime=minute(i, 30)) for i in range(9)]
@@ -210,9 +209,9 @@ def test_a_listing_keeps_its_state_in_memory(
     api = make_api(server)
     made: list[str] = []
     read: list[str] = []
-    encode, decode = module.encode_cursor, module.decode_cursor
-    monkeypatch.setattr(module, "encode_cursor", lambda *a: made.append("x") or encode(*a))
-    monkeypatch.setattr(module, "decode_cursor", lambda *a: read.append("x") or decode(*a))
+    encode, decode = _paging.encode_cursor, _adapter.decode_cursor
+    monkeypatch.setattr(_paging, "encode_cursor", lambda *a: made.append("x") or encode(*a))
+    monkeypatch.setattr(_adapter, "decode_cursor", lambda *a: read.append("x") or decode(*a))
 
     assert [c.id for c in api.list_calls(page_size=3)] == [f"c-{i:04d}" for i in range(9)]
     assert (made, read) == ([], [])
