@@ -145,7 +145,16 @@ def read_checks(items: Iterable[str], environ: Mapping[str, str]) -> dict[str, s
 def webhooks_listen(args: argparse.Namespace, ctx: Context) -> int:
     checks = read_checks(args.check or (), ctx.environ)
     if checks and not args.provider:
-        raise UsageError("--check needs --provider")
+        raise UsageError("--check needs --provider NAME: the checks are that provider's")
+    if checks:
+        # A misspelled check would otherwise refuse every callback once serving.
+        takes = callback_parser(args.provider).auth
+        for name in checks:
+            if name not in takes:
+                raise UsageError(
+                    f"--check {name}=...: {args.provider} callbacks have no such check "
+                    f"(they take {', '.join(takes) or 'none'})"
+                )
     try:
         return listen(
             args.host,

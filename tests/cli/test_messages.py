@@ -179,6 +179,19 @@ ROWS = [
     # webhooks, sandbox, completion, profiles
     _row("webhooks listen --port 99999", "--port", todo="0 to 65535"),
     _row("webhooks listen --port 0 --path x", "--path", todo="telephony webhooks listen --help"),
+    _row("webhooks listen --port 0 --check password=x", "--check", todo="--provider NAME"),
+    _row(
+        "webhooks listen --port 0 --provider restcomm --check username=x",
+        "--check username",
+        todo="path_secret",
+        typed=("account_sid",),  # a check name the user types
+    ),
+    _row(
+        "webhooks listen --port 0 --provider bandwidth --check pasword=x",
+        "--check pasword",
+        todo="password",
+    ),
+    _row("webhooks listen --port 0 --check secret", "--check", todo="NAME=VALUE"),
     _row("sandbox --port 70000", "--port", todo="0 to 65535"),
     _row("sandbox --speed 0", "--speed"),
     _row("sandbox --drop 2", "--drop", todo="0 to 1"),
