@@ -25,6 +25,7 @@ from telephony.cli._export import (
     RESUMABLE_FORMATS,
     ResumeState,
     Sink,
+    make_folder,
     open_output,
     read_state,
     render_page,
@@ -180,6 +181,7 @@ def list_calls(args: argparse.Namespace, ctx: Context) -> int:
         folder = Path(args.output)
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise UsageError(f"--output {args.output}: exists and is not an empty folder")
+        make_folder(args.output, "--output")
     with _client(args, ctx) as client:
         progress = progress_for(ctx.stderr, label=f"{client.provider} calls", chosen=args.progress)
         if fmt in RESUMABLE_FORMATS:

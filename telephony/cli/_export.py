@@ -22,13 +22,14 @@ from typing import Any, BinaryIO, TextIO
 import attrs
 
 from telephony._models import Call
-from telephony.cli._exit import UsageError
+from telephony.cli._exit import CliError, UsageError
 from telephony.report import write_csv, write_jsonl
 
 __all__ = [
     "RESUMABLE_FORMATS",
     "ResumeState",
     "Sink",
+    "make_folder",
     "open_output",
     "read_state",
     "render_page",
@@ -117,6 +118,18 @@ def render_page(calls: Sequence[Call], *, fmt: str, header: bool) -> str:
     return buffer.getvalue()
 
 
+def make_folder(folder: str, flag: str) -> None:
+    """The folder a Parquet export writes into, made now: a path that cannot be one (under a
+    file, no permission) is a usage error before anything is listed."""
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{flag} {folder}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{flag} {folder}: cannot make the folder ({exc.strerror})") from None
+
+
 def write_page(calls: Sequence[Call], folder: str, *, number: int) -> None:
     """One page into a Parquet folder under a name of its own: a page written again after a
     stop replaces its files instead of adding to them."""
@@ -124,7 +137,10 @@ def write_page(calls: Sequence[Call], folder: str, *, number: int) -> None:
         arrow = importlib.import_module("telephony.arrow")  # the optional arrow extra
     except ImportError as exc:
         raise UsageError(f"--format parquet: {exc}") from None
-    arrow.write_parquet(calls, folder, basename=f"page-{number:06d}")
+    try:
+        arrow.write_parquet(calls, folder, basename=f"page-{number:06d}")
+    except OSError as exc:  # the disk filled up, the folder went away...
+        raise CliError(f"--output {folder}: cannot write Parquet there ({exc})") from None
 
 
 def resume_hint(

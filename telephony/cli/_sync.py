@@ -13,6 +13,7 @@ from telephony._client import RetryNotice
 from telephony.cli._config import connect, profile_from, provider_settings, providers_from
 from telephony.cli._context import Context
 from telephony.cli._exit import CliError, ExitCode, UsageError, classify
+from telephony.cli._export import make_folder
 from telephony.cli._logs import retry_notices
 from telephony.cli._output import shorten
 from telephony.cli._progress import fit_line, is_terminal
@@ -88,7 +89,10 @@ def _export_parquet(store_path: str, folder: str) -> int:
     arrow = _arrow()
 
     with open_store(store_path) as store:
-        count: int = arrow.write_parquet(store.calls(), folder, replace=True)
+        try:
+            count: int = arrow.write_parquet(store.calls(), folder, replace=True)
+        except OSError as exc:  # the disk filled up, the folder went away...
+            raise CliError(f"--parquet {folder}: cannot write Parquet there ({exc})") from None
     return count
 
 
@@ -100,6 +104,7 @@ def sync(args: argparse.Namespace, ctx: Context) -> int:
 
     if args.parquet:
         _arrow()  # before any request: the export would fail after the sync otherwise
+        make_folder(args.parquet, "--parquet")
     profile = profile_from(args, ctx.environ, ctx.redact)
     names = providers_from(args.provider, ctx.environ, several=True, profile=profile)
     # Every provider is checked before the first request is sent.

@@ -321,6 +321,28 @@ def test_a_bad_profiles_file_names_the_file_and_what_to_fix(
         assert str(config) in line
 
 
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        ("calls list -p restcomm --format parquet --output taken", "--output taken"),
+        ("calls list -p restcomm --format parquet --output taken/x", "--output taken/x"),
+        ("calls list -p restcomm --format csv --output taken/x.csv", "--output taken/x.csv"),
+        ("sync -p bandwidth --store s.db --parquet taken", "--parquet taken"),
+        ("sync -p bandwidth --store s.db --parquet taken/x", "--parquet taken/x"),
+        ("sync -p bandwidth --store taken/s.db", "--store taken/s.db"),
+        ("report --store taken", "--store taken"),
+        ("report --sandbox --seed-calls 3 --html taken/r.html", "--html taken/r.html"),
+    ],
+)
+def test_a_file_where_a_folder_is_wanted_is_named_before_anything_is_sent(
+    run: Any, offline: pytest.MonkeyPatch, tmp_path: Path, argv: str, named: str
+) -> None:
+    (tmp_path / "taken").write_text("a file\n")
+    line = assert_one_line_failure(run(*argv.split()), ExitCode.USAGE)
+    assert named in line, line
+    assert not INTERNAL.search(line), line
+
+
 # -- random argv -----------------------------------------------------------------------------
 
 # Commands that return on their own (``sandbox`` only with --env: it serves otherwise), and the
