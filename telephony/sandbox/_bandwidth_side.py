@@ -9,8 +9,9 @@ import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from telephony.sandbox._bandwidth import API_PREFIX, TOKEN_PATH, BandwidthApi, iso
+from telephony.sandbox._bandwidth import API_PREFIX, TOKEN_PATH, BandwidthApi
 from telephony.sandbox._bandwidth_callbacks import BandwidthCallbacks
+from telephony.sandbox._bandwidth_wire import iso
 from telephony.sandbox._calls import (
     ANSWERED,
     BUSY,

@@ -14,8 +14,9 @@ from telephony.sandbox._exchange import Reply, Request
 from telephony.sandbox._history import History
 from telephony.sandbox._ledger import Ledger
 from telephony.sandbox._mix import IdCodec, mix64
-from telephony.sandbox._restcomm import API_ROOT, DEFAULT_RING_TIMEOUT, RATES, RestcommApi
+from telephony.sandbox._restcomm import API_ROOT, DEFAULT_RING_TIMEOUT, RestcommApi
 from telephony.sandbox._restcomm_callbacks import RestcommCallbacks
+from telephony.sandbox._restcomm_wire import RATES
 from telephony.sandbox._side import Side, SideContext
 
 if TYPE_CHECKING:

@@ -15,13 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from telephony.sandbox import Sandbox
-from telephony.sandbox._bandwidth import BandwidthApi, iso
+from telephony.sandbox._bandwidth import BandwidthApi
+from telephony.sandbox._bandwidth_wire import BandwidthWriter, iso
 from telephony.sandbox._calls import CLIENT, DIAL, INBOUND, OUTBOUND, CallRecord
-from telephony.sandbox._restcomm import (
+from telephony.sandbox._restcomm import RestcommApi
+from telephony.sandbox._restcomm_wire import (
     _DIRECTION,
     API_VERSION,
     RATES,
-    RestcommApi,
+    RestcommWriter,
     wire_status,
     wire_times,
 )
@@ -59,7 +61,7 @@ def _element(indent: str, name: str, value: str) -> str:
     return f"{indent}<{name}>{_escape(value)}</{name}>\n"
 
 
-def plain_call_xml(api: RestcommApi, record: CallRecord, now: float, indent: str) -> str:
+def plain_call_xml(api: RestcommWriter, record: CallRecord, now: float, indent: str) -> str:
     phase = record.phase(now)
     ended = phase == "ended"
     uri = f"/{API_VERSION}/Accounts/{api.account_sid}/Calls/{record.id}"
@@ -104,7 +106,7 @@ def plain_call_xml(api: RestcommApi, record: CallRecord, now: float, indent: str
     )
 
 
-def plain_call_json(api: BandwidthApi, record: CallRecord, now: float) -> str:
+def plain_call_json(api: BandwidthWriter, record: CallRecord, now: float) -> str:
     return json.dumps(api.call_state(record, now), separators=(",", ":"))
 
 
@@ -167,7 +169,7 @@ def test_bandwidth_call_json_is_json_dumps_of_call_state(
     idle: Sandbox, case: tuple[CallRecord, float]
 ) -> None:
     record, now = case
-    bandwidth, _ = _apis(idle)
+    bandwidth = _apis(idle)[0].writer
     assert bandwidth.call_json(record, now) == plain_call_json(bandwidth, record, now)
 
 
@@ -177,7 +179,7 @@ def test_restcomm_call_xml_is_the_plain_writing(
     idle: Sandbox, case: tuple[CallRecord, float], indent: str
 ) -> None:
     record, now = case
-    _, restcomm = _apis(idle)
+    restcomm = _apis(idle)[1].writer
     assert restcomm.call_xml(record, now, indent) == plain_call_xml(restcomm, record, now, indent)
 
 
@@ -190,10 +192,11 @@ def test_seeded_records_are_written_as_plainly(idle: Sandbox) -> None:
             record = history.record(position)
             for now in (record.created, record.end - 0.001, START.timestamp()):
                 if api is bandwidth:
-                    assert bandwidth.call_json(record, now) == plain_call_json(api, record, now)
+                    fast_json = bandwidth.writer.call_json(record, now)
+                    assert fast_json == plain_call_json(bandwidth.writer, record, now)
                 else:
-                    fast = restcomm.call_xml(record, now, "    ")
-                    assert fast == plain_call_xml(restcomm, record, now, "    ")
+                    fast = restcomm.writer.call_xml(record, now, "    ")
+                    assert fast == plain_call_xml(restcomm.writer, record, now, "    ")
 
 
 @given(millis=st.integers(min_value=-(10**12), max_value=4 * 10**12))
@@ -201,7 +204,7 @@ def test_time_formats_match_datetime(idle: Sandbox, millis: int) -> None:
     moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=millis)
     expected = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
     assert iso(millis / 1000) == expected
-    _, restcomm = _apis(idle)
+    restcomm = _apis(idle)[1].writer
     assert restcomm.iso(millis / 1000) == expected
     day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[moment.weekday()]
     month = moment.strftime("%b")

@@ -27,10 +27,15 @@ SANDBOX = Path(server_module.__file__).parent
 SIDE_FILES = {
     "_bandwidth.py",
     "_bandwidth_callbacks.py",
+    "_bandwidth_fields.py",
+    "_bandwidth_listing.py",
     "_bandwidth_side.py",
+    "_bandwidth_wire.py",
     "_restcomm.py",
     "_restcomm_callbacks.py",
+    "_restcomm_listing.py",
     "_restcomm_side.py",
+    "_restcomm_wire.py",
 }
 VENDORS = ("bandwidth", "restcomm")
 
