@@ -387,7 +387,7 @@ _VALUES = st.one_of(
     st.sampled_from(["now", "7d", "2h", "0m", "2024-05-01", "2024-05-01T09:30:00+02:00",
                      "bandwidth", "restcomm", "bandwidth,restcomm", "none", "from", "day",
                      "csv", "jsonl", "parquet", "table", "json", "x.db", "out/x", ".", "-",
-                     "https://app.example/a", "+15550100002", "c-1", "CA1", ""]),
+                     f"{OFFLINE}/a", "+15550100002", "c-1", "CA1", ""]),
 )  # fmt: skip
 
 
@@ -402,7 +402,7 @@ _PLAUSIBLE = {
 }
 
 
-_URL = st.sampled_from(["https://app.example/a", "http://127.0.0.1:9/x", "nope"])
+_URL = st.sampled_from([f"{OFFLINE}/a", "nope"])  # never a host off this machine
 _BY_NAME = {
     "call_id": st.sampled_from(["c-1", "CA" + "1" * 32, "../x"]),
     "url": _URL,
