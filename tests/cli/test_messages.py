@@ -464,6 +464,29 @@ def test_random_arguments_give_only_documented_exit_codes(
     assert "Traceback" not in err, (argv, err)
 
 
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(argv=_argv(), provider=st.sampled_from(["bandwidth", "restcomm", "bandwidth,restcomm"]))
+def test_random_arguments_against_a_sandbox_give_only_documented_exit_codes(
+    env: dict[str, str],
+    clean_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    provider: str,
+) -> None:
+    """The same, with answers: what follows a listing (files written, tables, stores) too."""
+    clean_env.chdir(tmp_path)
+    clean_env.setenv("TELEPHONY_PROVIDER", provider)
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code in DOCUMENTED, (argv, err)
+    assert "Traceback" not in err, (argv, err)
+
+
 def test_the_offline_environment_has_every_name_cleaned() -> None:
     # The fixtures above rely on clean_env knowing every variable the CLI reads.
     every = {s.env for group in cli_settings().values() for s in group}
