@@ -11,19 +11,12 @@ Definitions and sources: README.md here.
 from __future__ import annotations
 
 from telephony.report._export import COLUMNS, export_record, iso_utc, write_csv, write_jsonl
+from telephony.report._grouping import GroupBy, call_day, call_hour, call_week
 from telephony.report._html import render_html
 from telephony.report._merge import UnorderedStreamError, amerge, creation_order, merge
+from telephony.report._report import Report, asummarize, summarize
 from telephony.report._series import EVERY, FIGURES, Every, TimeSeries, atimeseries, timeseries
-from telephony.report._summary import (
-    GroupBy,
-    Report,
-    Summary,
-    asummarize,
-    call_day,
-    call_hour,
-    call_week,
-    summarize,
-)
+from telephony.report._summary import Summary
 from telephony.report._table import format_table
 
 __all__ = [

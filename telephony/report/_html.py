@@ -14,8 +14,10 @@ from typing import Any
 
 from telephony._models import Call
 from telephony.report._export import COLUMNS, export_record
+from telephony.report._grouping import key_value
+from telephony.report._report import Report
 from telephony.report._series import TimeSeries
-from telephony.report._summary import Report, Summary, key_value
+from telephony.report._summary import Summary
 from telephony.report._table import FIGURE_NAMES, figure_cells, format_ratio
 
 __all__ = ["calls_table", "render_html", "report_table", "series_table"]

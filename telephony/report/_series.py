@@ -15,7 +15,9 @@ from typing import Any, Literal, get_args
 
 from telephony._errors import ValidationError
 from telephony._models import Call
-from telephony.report._summary import Report, Summary, currency_label, key_value
+from telephony.report._grouping import key_value
+from telephony.report._report import Report
+from telephony.report._summary import Summary, currency_label
 
 __all__ = ["EVERY", "FIGURES", "Every", "TimeSeries", "atimeseries", "timeseries"]
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from datetime import datetime, timedelta
 
-from telephony.report._summary import Report, Summary, currency_label, key_value
+from telephony.report._grouping import key_value
+from telephony.report._report import Report
+from telephony.report._summary import Summary, currency_label
 
 __all__ = ["format_table", "group_label"]
 

@@ -15,7 +15,9 @@ from telephony._models import CallStatus, Direction
 from telephony._records import parse_time
 
 if TYPE_CHECKING:
-    from telephony.report._summary import GroupBy, Report, Summary
+    from telephony.report._grouping import GroupBy
+    from telephony.report._report import Report
+    from telephony.report._summary import Summary
 
 __all__ = ["report_from_dict", "summary_from_dict"]
 
