@@ -344,5 +344,6 @@ def report_table(report: Report, *, width: int | None = None) -> tuple[str, list
 
     rule = "  ".join("-" * widths[i] for i in kept)
     body = [line(row) for row in rows]
-    lines = [line(header), rule, *body[:-1], rule, body[-1]]
+    groups = [*body[:-1], rule] if len(body) > 1 else []  # as format_table: one rule if no rows
+    lines = [line(header), rule, *groups, body[-1]]
     return "\n".join(lines) + "\n", sorted(dropped, key=header.index)

@@ -99,4 +99,5 @@ def _render(header: Sequence[str], rows: Sequence[Sequence[str]], *, left_aligne
 
     rule = "  ".join("-" * width for width in widths)
     body = [line(row) for row in rows]
-    return "\n".join([line(header), rule, *body[:-1], rule, body[-1]]) + "\n"
+    groups = [*body[:-1], rule] if len(body) > 1 else []  # no group rows: one rule, not two
+    return "\n".join([line(header), rule, *groups, body[-1]]) + "\n"
