@@ -1,59 +1,51 @@
 """The Restcomm-Connect adapter (sans-IO flows; see telephony._adapter).
 
 Restcomm speaks form posts and XML at ``{base_url}/2012-04-24/Accounts/{AccountSid}/Calls``,
-with HTTP Basic auth (Account SID, auth token).
+with HTTP Basic auth (Account SID, auth token). This module checks what the caller gives and
+drives each operation; reading answers and mapping errors is ``_answers``, what a listing sends
+and keeps is ``_query``, the listing order ``_paging``.
 """
 
 from __future__ import annotations
 
-import html
 import math
 import re
-from collections.abc import Callable
-from datetime import UTC, timedelta
 from typing import Any, ClassVar
 
-import attrs
 import httpx
 
-from telephony.adapters.restcomm._fastxml import read_call_list
-from telephony.adapters.restcomm._normalize import PROVIDER, call_from_record
+from telephony.adapters.restcomm._answers import (
+    CALL_BODY_BYTES,
+    RECORD_BYTES,
+    checked,
+    one_call,
+    page_records,
+    to_call,
+    xml_request,
+)
+from telephony.adapters.restcomm._normalize import PROVIDER
 from telephony.adapters.restcomm._options import RestcommCallUpdate, RestcommOptions
 from telephony.adapters.restcomm._paging import Order, arrange
 from telephony.adapters.restcomm._provider import MAX_PAGE_SIZE, RESTCOMM
+from telephony.adapters.restcomm._query import list_params, matches
 from telephony.adapters.restcomm._wire import CreateCallForm, ModifyCallForm, make_converter
-from telephony.adapters.restcomm._xml import (
-    UnreadableXMLError,
-    checked_text,
-    decode_body,
-    find_elements,
-    parse_checked_text,
-    parse_xml,
-)
 from telephony.toolkit import (
     Adapter,
     Call,
     CallFilter,
     Capabilities,
-    ConflictError,
     Flow,
-    MalformedResponseError,
     NewCall,
-    NotFoundError,
     Page,
     PageTrail,
-    ProviderError,
     RetryMode,
     ValidationError,
-    body_text,
     check_method,
     check_url,
     cursor_whole,
     decode_cursor,
     encode_cursor,
     parse_base_url,
-    provider_error,
-    with_body_limit,
     with_retry_mode,
 )
 
@@ -73,30 +65,6 @@ _ADDRESS = re.compile(r"\+[1-9][0-9]{1,14}|[0-9]{1,32}|client:[^\s:@/]+|sips?:[^
 _PATH_SAFE = re.compile(r"[A-Za-z0-9_-]{1,128}")
 # What the server's Sid constructor takes; anything else it answers with a 500.
 _CALL_SID = re.compile(r"(?:ID[A-Za-z0-9]{32}-)?CA[A-Za-z0-9]{32}")
-_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
-_MESSAGE = re.compile(r"<Message>(.*?)</Message>", re.DOTALL)
-_XML_ACCEPT = {"Accept": "application/xml"}
-# Restcomm sends most errors with an empty body; say what its status means there.
-_EMPTY_BODY_MESSAGE = {
-    400: "the server refused the request (it gave no detail)",
-    401: "authentication failed: check account_sid and auth_token",
-    403: "this account may not do that, or is not active",
-    404: "not found",
-    406: "no call with this SID",
-    410: "the call is already over",
-}
-_ERROR_CLASS: dict[int, type[ProviderError]] = {406: NotFoundError, 410: ConflictError}
-# Answer size caps (after decompression): one Call element is about 1.5 KiB.
-_CALL_BODY_BYTES = 1024 * 1024
-_RECORD_BYTES = 8192  # a page may hold page size x this
-# Where a bad answer shows up as a Python error: all become MalformedResponseError.
-_UNREADABLE = (AttributeError, KeyError, TypeError, ValueError, OverflowError, RecursionError)
-
-
-def _xml_request(
-    method: str, url: httpx.URL, limit: int = _CALL_BODY_BYTES, **kw: Any
-) -> httpx.Request:
-    return with_body_limit(httpx.Request(method, url, headers=_XML_ACCEPT, **kw), limit)
 
 
 def _check_address(value: str, field: str) -> None:
@@ -117,56 +85,12 @@ def _check_sid(call_id: str) -> None:
         )
 
 
-def _number_filter(wanted: str | None) -> tuple[str | None, Callable[[str | None], bool]]:
-    """What to send for a ``to``/``from_`` filter, and the exact test on the stored value.
-
-    Restcomm stores numbers as dialed, with or without the ``+``: an E.164 filter is sent
-    without it (the server matches suffixes) and takes both forms; anything else (a SIP user,
-    ``client:NAME``, digits) matches as stored."""
-    if wanted is None:
-        return None, lambda value: True
-    if _E164.fullmatch(wanted):
-        bare = wanted[1:]
-        return bare, lambda value: value in (wanted, bare)
-    return wanted, lambda value: value == wanted
-
-
 def _check_page_size(page_size: object, field: str = "page_size") -> int:
     if isinstance(page_size, bool) or not isinstance(page_size, int):
         raise ValidationError(f"must be a whole number from 1 to {MAX_PAGE_SIZE}", field=field)
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValidationError(f"must be a whole number from 1 to {MAX_PAGE_SIZE}", field=field)
     return page_size
-
-
-def _error(response: httpx.Response) -> ProviderError:
-    """The neutral error for an error answer: empty, plain text, or a ``<Message>`` XML body
-    (built by the server without escaping, so found with a pattern, not a parser)."""
-    status = response.status_code
-    text = decode_body(response.content[:65536])
-    message = None
-    found = _MESSAGE.search(text)
-    if found:
-        message = html.unescape(found.group(1)).strip()[:300]
-    elif text.strip() and not text.lstrip().startswith("<"):
-        message = text.strip().splitlines()[0][:300]
-    if not message:
-        message = _EMPTY_BODY_MESSAGE.get(status) or response.reason_phrase or f"HTTP {status}"
-    return provider_error(
-        response, provider=PROVIDER, message=message, error_class=_ERROR_CLASS.get(status)
-    )
-
-
-def _checked(response: httpx.Response, *ok: int) -> httpx.Response:
-    if response.status_code not in ok:
-        raise _error(response)
-    return response
-
-
-def _malformed(message: str, response: httpx.Response) -> MalformedResponseError:
-    return MalformedResponseError(
-        message, provider=PROVIDER, status_code=response.status_code, body=body_text(response)
-    )
 
 
 class RestcommAdapter(Adapter):
@@ -194,56 +118,10 @@ class RestcommAdapter(Adapter):
     def __repr__(self) -> str:
         return f"RestcommAdapter(account_sid={self.account_sid!r}, base_url={str(self.base_url)!r})"
 
-    # -- reading answers ---------------------------------------------------------------------
+    # -- URLs --------------------------------------------------------------------------------
 
     def _call_url(self, call_id: str) -> httpx.URL:
         return self._calls_url.copy_with(path=f"{self._calls_url.path}/{call_id}")
-
-    def _document(self, response: httpx.Response) -> dict[str, Any]:
-        try:
-            return parse_xml(response.content)
-        except UnreadableXMLError as exc:
-            raise _malformed(str(exc), response) from None
-
-    def _to_call(self, record: Any, response: httpx.Response) -> Call:
-        try:
-            if not isinstance(record, dict):
-                raise TypeError("the Call element has no fields")
-            return call_from_record(record)
-        except _UNREADABLE as exc:
-            raise _malformed(
-                f"unreadable Call element ({type(exc).__name__}: {exc})", response
-            ) from None
-
-    def _one_call(self, response: httpx.Response) -> Call:
-        records = find_elements(self._document(response), "Call")
-        if not records or len(records) != 1:
-            raise _malformed("expected one Call element in the answer", response)
-        return self._to_call(records[0], response)
-
-    def _page_records(self, response: httpx.Response) -> list[Any]:
-        try:
-            text = checked_text(response.content)
-            # The plain shape every server sends, read in C; anything else, the general reader.
-            records: list[Any] | None = read_call_list(text)
-            if records is not None:
-                return records
-            document = parse_checked_text(text)
-        except UnreadableXMLError as exc:
-            raise _malformed(str(exc), response) from None
-        containers = find_elements(document, "Calls")
-        if containers is None:
-            records = find_elements(document, "Call")  # a root without the Calls wrapper
-            if records is None:
-                raise _malformed("no Calls element in the list answer", response)
-            return records
-        container = containers[0]
-        if container is None:
-            return []
-        if not isinstance(container, dict):
-            raise _malformed("the Calls element holds no Call elements", response)
-        records = container.get("Call")
-        return records if isinstance(records, list) else []
 
     # -- create ------------------------------------------------------------------------------
 
@@ -284,10 +162,10 @@ class RestcommAdapter(Adapter):
         return result
 
     def _create(self, form: dict[str, str]) -> Flow[Call]:
-        request = _xml_request("POST", self._calls_url, data=form)
+        request = xml_request("POST", self._calls_url, data=form)
         response = yield with_retry_mode(request, RetryMode.CREATE)
         # Restcomm answers 200 (not 201) with the new call in its first state.
-        return self._one_call(_checked(response, 200, 201))
+        return one_call(checked(response, 200, 201))
 
     # -- read --------------------------------------------------------------------------------
 
@@ -296,16 +174,16 @@ class RestcommAdapter(Adapter):
         return self._get(call_id)
 
     def _get(self, call_id: str) -> Flow[Call]:
-        response = yield _xml_request("GET", self._call_url(call_id))
-        return self._one_call(_checked(response, 200))
+        response = yield xml_request("GET", self._call_url(call_id))
+        return one_call(checked(response, 200))
 
     # -- modify ------------------------------------------------------------------------------
 
     def _modify(self, call_id: str, form: ModifyCallForm) -> Flow[None]:
-        request = _xml_request(
+        request = xml_request(
             "POST", self._call_url(call_id), data=self._converter.unstructure(form)
         )
-        _checked((yield with_retry_mode(request, RetryMode.UPDATE)), 200, 204)
+        checked((yield with_retry_mode(request, RetryMode.UPDATE)), 200, 204)
         # The answer shows the call as it was before this change: it is deliberately not read.
 
     def hangup(self, call_id: str) -> Flow[None]:
@@ -372,55 +250,30 @@ class RestcommAdapter(Adapter):
         order = Order.from_json(order_state)
         return self._page(number, size, CallFilter.from_json(filter_state), trail, order)
 
-    def _list_params(self, filters: CallFilter, number: int, size: int) -> dict[str, str]:
-        # The server narrows, the client decides: To/From are suffix matches there, StartTime
-        # takes whole days in the server's own time zone.
-        params: dict[str, str] = {}
-        to, _ = _number_filter(filters.to)
-        from_, _ = _number_filter(filters.from_)
-        if to is not None:
-            params["To"] = to
-        if from_ is not None:
-            params["From"] = from_
-        if filters.parent_id is not None:
-            params["ParentCallSid"] = filters.parent_id
-        if filters.started_after is not None:
-            # One day early covers any server offset (-12:00 to +14:00).
-            day = filters.started_after.astimezone(UTC).date() - timedelta(days=1)
-            params["StartTime"] = day.isoformat()
-        # Not sent: Status (stored in mixed case and matched case-sensitively, and one neutral
-        # status is several raw values) and EndTime (it filters on the call's end, so it
-        # would drop calls still in progress or that ended after the bound).
-        # Oldest first: current servers list newest first unless asked (older ones ignore it).
-        params["SortBy"] = "DateCreated:asc"
-        params["Page"] = str(number)
-        params["PageSize"] = str(size)
-        return params
-
     def _page(
         self, number: int, size: int, filters: CallFilter, trail: PageTrail, order: Order
     ) -> Flow[Page[Call]]:
-        url = self._calls_url.copy_with(params=self._list_params(filters, number, size))
-        limit = max(_CALL_BODY_BYTES, size * _RECORD_BYTES)
-        response = yield _xml_request("GET", url, limit)
+        url = self._calls_url.copy_with(params=list_params(filters, number, size))
+        limit = max(CALL_BODY_BYTES, size * RECORD_BYTES)
+        response = yield xml_request("GET", url, limit)
         if response.status_code == 400 and number > 0:
             records: list[Any] = []  # how the server says "past the last page"
         else:
-            records = self._page_records(_checked(response, 200))
-        read = [(self._to_call(record, response), record) for record in records]
+            records = page_records(checked(response, 200))
+        read = [(to_call(record, response), record) for record in records]
         # The server's numpages/total/nextpageuri are wrong or lossy: a full page is the
         # only sign that another may follow.
         full = len(records) >= size
         calls, order = arrange(
             order,
             read,
-            to_call=lambda record: self._to_call(record, response),
+            to_call=lambda record: to_call(record, response),
             last_page=not full,
         )
         scanned: int | None = None  # records read, when some may be dropped here
         if not filters.is_empty:
             scanned = len(records)
-            calls = [call for call in calls if _matches(filters, call)]
+            calls = [call for call in calls if matches(filters, call)]
         next_cursor = None
         if full:
             # A server that ignores Page answers the same page for ever: that ends here.
@@ -430,13 +283,3 @@ class RestcommAdapter(Adapter):
                 state["o"] = order_state
             next_cursor = encode_cursor(PROVIDER, state)
         return Page(items=calls, next_cursor=next_cursor, scanned=scanned)
-
-
-def _matches(filters: CallFilter, call: Call) -> bool:
-    """``CallFilter.matches``, with Restcomm's numbers read as the same number with or
-    without the ``+``."""
-    _, to_matches = _number_filter(filters.to)
-    _, from_matches = _number_filter(filters.from_)
-    if not (to_matches(call.to) and from_matches(call.from_)):
-        return False
-    return attrs.evolve(filters, to=None, from_=None).matches(call)
