@@ -85,6 +85,21 @@ def _share(text: str) -> float:
     return value
 
 
+# The demo prints every call it lists, page by page: more than this is a wall of text (and a
+# long wait); `telephony sandbox --seed-calls N` serves any number.
+_DEMO_MOST = 1000
+
+
+def _demo_calls(text: str) -> int:
+    value = whole(text)
+    if value > _DEMO_MOST:
+        raise argparse.ArgumentTypeError(
+            f"at most {_DEMO_MOST}, got {text!r}: the demo prints every call (for more, run "
+            "telephony sandbox --seed-calls N and list or report on it)"
+        )
+    return value
+
+
 def _connection_parent() -> argparse.ArgumentParser:
     parent = CliParser(add_help=False, allow_abbrev=False)
     add_connection_arguments(parent)
@@ -368,10 +383,10 @@ def _add_demo(commands: Any) -> None:
     )
     demo.add_argument(
         "--seed-calls",
-        type=whole,
+        type=_demo_calls,
         default=12,
         metavar="N",
-        help="seeded calls per account (default 12)",
+        help=f"seeded calls per account (default 12, at most {_DEMO_MOST}: every call is printed)",
     )
     demo.add_argument(
         "--page-size",

@@ -198,6 +198,7 @@ ROWS = [
     _row("sandbox --drop 0.6 --slow 0.6", "--drop", "--slow", todo="at most 1"),
     _row("sandbox --env --port 0", "--env", "--port"),
     _row("completion tcsh", "shell", todo="bash"),
+    _row("demo --seed-calls 99999999999", "--seed-calls", todo="telephony sandbox"),
     _row("calls list --profile lab", "--profile lab", todo="TELEPHONY_CONFIG"),
     _row("calls list", "TELEPHONY_PROFILE=lab", env={"TELEPHONY_PROFILE": "lab"}),
     _row("calls", "ACTION", todo="telephony calls --help"),
