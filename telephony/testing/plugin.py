@@ -18,7 +18,8 @@ Registered as the ``pytest11`` entry point ``telephony``. What it gives a test:
   (the cassette in use).
 
 vcrpy is imported only when a cassette is used, so having this plugin installed costs a test
-run nothing.
+run nothing. The hooks and fixtures are here; the settings a client is made with (and what the
+scrubber learns from them) are in ``_clients``.
 """
 
 from __future__ import annotations
@@ -30,18 +31,13 @@ from collections.abc import Callable, Iterator, Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import pytest
 
-import telephony
 from telephony._client import AsyncClient, Client
-from telephony._errors import ValidationError
-from telephony._provider import ProviderInfo
 from telephony._registry import describe, providers
-from telephony._settings import settings_from_environment
+from telephony.testing._clients import client_settings, connect, environment_settings
 from telephony.testing._network import network_blocked
-from telephony.testing._scrub import REDACTED, Scrubber
 
 if TYPE_CHECKING:
     from telephony.testing._vcr import TelephonyVCR
@@ -87,8 +83,6 @@ class _ReplaySettings(Mapping[str, Mapping[str, str]]):
 
 
 REPLAY_SETTINGS: Mapping[str, Mapping[str, str]] = _ReplaySettings()
-_CLIENT_OPTIONS = frozenset({"transport", "timeout", "max_retries", "backoff", "max_retry_wait"})
-_SECRET_WORDS = ("password", "secret", "token", "key")
 
 
 def autoloaded() -> bool:
@@ -249,114 +243,13 @@ class _TestFailedError(Exception):
     """Stands for a failed test's exception when the cassette is left."""
 
 
-def _describe(provider: str) -> ProviderInfo:
-    try:
-        return describe(provider)
-    except ValidationError as exc:
-        pytest.fail(f"telephony_client: {exc}", pytrace=False)
-
-
-def _environment_settings(provider: str) -> dict[str, Any]:
-    # The provider's own settings only, under the names the command line reads.
-    return settings_from_environment(_describe(provider), os.environ)
-
-
 @pytest.fixture
 def telephony_record_settings() -> Callable[[str], dict[str, Any]]:
     """``settings(provider)``: the real connection settings used when recording. The
     default reads ``<PROVIDER>_<SETTING>`` environment variables
     (``RESTCOMM_BASE_URL``, ``RESTCOMM_ACCOUNT_SID``...). Override it
     to record against something you start in a fixture (a sandbox)."""
-    return _environment_settings
-
-
-def _teach(scrubber: Scrubber, info: ProviderInfo, settings: Mapping[str, Any]) -> None:
-    """Tell the scrubber what the live settings look like in the cassette, as the provider
-    describes them: URLs rebased onto their placeholder, secrets redacted, ids replaced."""
-    described = {s.name: s for s in info.settings}
-    for key, value in settings.items():
-        if not isinstance(value, str) or not value:
-            continue
-        setting = described.get(key)
-        if setting is None:
-            if any(word in key for word in _SECRET_WORDS) and not key.endswith("_url"):
-                scrubber.learn(value, REDACTED)
-        elif setting.url:
-            if setting.placeholder:
-                scrubber.rebase(value, setting.placeholder)
-            try:
-                password = urlsplit(value).password
-            except ValueError:
-                password = None
-            if password:
-                scrubber.learn(password, REDACTED)
-        elif setting.secret:
-            scrubber.learn(value, REDACTED)
-        elif setting.placeholder:
-            scrubber.learn(value, setting.placeholder)
-
-
-def _credentials(info: ProviderInfo, chosen: str | None, given: Mapping[str, Any]) -> set[str]:
-    """The settings of the credential sets not in use (``chosen``, else the one ``given``
-    holds), to leave out of the defaults."""
-    way = None
-    if chosen is not None:
-        try:
-            way = info.credentials_named(chosen)
-        except KeyError as exc:
-            pytest.fail(f"telephony_client: {exc.args[0]}", pytrace=False)
-    else:
-        way = next((w for w in info.credentials if any(n in given for n in w.settings)), None)
-    if way is None:
-        return set()
-    others = {n for w in info.credentials if w is not way for n in (*w.settings, *w.optional)}
-    return others - {*way.settings, *way.optional}
-
-
-def _settings(
-    provider: str,
-    given: Mapping[str, Any],
-    *,
-    credentials: str | None,
-    mode: str,
-    record_settings: Callable[[str], Mapping[str, Any]],
-    scrubber: Scrubber,
-) -> dict[str, Any]:
-    info = _describe(provider)
-    replaying = mode == "none"
-    base = dict(info.replay_settings() if replaying else record_settings(provider))
-    for name in _credentials(info, credentials, given):
-        base.pop(name, None)
-    if mode == "none" and credentials is not None:
-        base.update(info.replay_settings(credentials))
-    settings = {**base, **given}
-    settings.setdefault("max_retries", 0)
-    if mode != "none":
-        missing = info.missing(settings)
-        if credentials is not None:
-            way = info.credentials_named(credentials)
-            if way is not None and not all(settings.get(n) for n in way.settings):
-                missing.append(way.settings)
-        if missing:
-            names = "; ".join(" and ".join(info.setting(n).env for n in group) for group in missing)
-            pytest.fail(
-                f"recording {provider!r} needs its settings: set {names} or override the "
-                "telephony_record_settings fixture",
-                pytrace=False,
-            )
-        _teach(scrubber, info, settings)
-    return settings
-
-
-def _connect(provider: str, settings: dict[str, Any], *, use_async: bool) -> Any:
-    try:
-        if use_async:
-            return telephony.connect_async(provider, **settings)
-        return telephony.connect(provider, **settings)
-    except ValidationError as exc:
-        # Say which settings were used by name only: the values may be credentials.
-        names = ", ".join(sorted(set(settings) - _CLIENT_OPTIONS))
-        pytest.fail(f"telephony_client({provider!r}) with {names}: {exc}", pytrace=False)
+    return environment_settings
 
 
 @pytest.fixture
@@ -377,15 +270,15 @@ def telephony_client(
     def make(
         provider: str, /, *, credentials: str | None = None, oauth2: bool = False, **settings: Any
     ) -> Client:
-        merged = _settings(
+        merged = client_settings(
             provider,
-            settings,
+            given=settings,
             credentials="oauth2" if oauth2 else credentials,
             mode=telephony_record_mode,
             record_settings=telephony_record_settings,
             scrubber=telephony_vcr.scrubber,
         )
-        client: Client = _connect(provider, merged, use_async=False)
+        client: Client = connect(provider, settings=merged, use_async=False)
         made.append(client)
         return client
 
@@ -407,15 +300,15 @@ def telephony_async_client(
     def make(
         provider: str, /, *, credentials: str | None = None, oauth2: bool = False, **settings: Any
     ) -> AsyncClient:
-        merged = _settings(
+        merged = client_settings(
             provider,
-            settings,
+            given=settings,
             credentials="oauth2" if oauth2 else credentials,
             mode=telephony_record_mode,
             record_settings=telephony_record_settings,
             scrubber=telephony_vcr.scrubber,
         )
-        client: AsyncClient = _connect(provider, merged, use_async=True)
+        client: AsyncClient = connect(provider, settings=merged, use_async=True)
         return client
 
     return make

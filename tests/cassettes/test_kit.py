@@ -18,10 +18,11 @@ import yaml
 from vcr.request import Request as VcrRequest  # type: ignore[import-untyped]
 
 import telephony
+from telephony.testing._clients import environment_settings
 from telephony.testing._network import NetworkBlockedError, network_blocked
 from telephony.testing._scrub import Scrubber
 from telephony.testing._vcr import CassetteMissError, body_matcher, make_vcr, record_mode
-from telephony.testing.plugin import REPLAY_SETTINGS, _environment_settings, autoloaded
+from telephony.testing.plugin import REPLAY_SETTINGS, autoloaded
 from tests.cassettes.leaks import find_leaks
 
 REAL_SID = "AC5f3e0c1b2a4d6e8f90a1b2c3d4e5f6a7"
@@ -356,7 +357,7 @@ def test_record_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("RESTCOMM_BASE_URL", "https://rc.example/restcomm")
     monkeypatch.setenv("RESTCOMMX_OTHER", "no")
     monkeypatch.setenv("RESTCOMM_HOME", "/opt/restcomm")  # not a setting of the adapter
-    assert _environment_settings("restcomm") == {
+    assert environment_settings("restcomm") == {
         "account_sid": "AC1",
         "auth_token": "t",
         "base_url": "https://rc.example/restcomm",
