@@ -19,6 +19,7 @@
     ├── UnsupportedOperationError  the provider has no such operation
     ├── UnsafeRedirectError        a paging link points at another origin than the configured one
     ├── WaitTimeoutError           ``wait_for_call`` ran out of time
+    ├── StoreError                 the call store's file cannot be opened, read or written
     └── InvalidCallbackError       a status callback that cannot be read or fails authentication
 
 Messages never contain credentials: the request URL is kept without its userinfo and no header
@@ -45,6 +46,7 @@ __all__ = [
     "ProviderServerError",
     "RateLimitedError",
     "ResponseTooLargeError",
+    "StoreError",
     "TelephonyError",
     "TransportError",
     "UnsafeRedirectError",
@@ -212,3 +214,15 @@ class WaitTimeoutError(TelephonyError):
     def __init__(self, message: str, *, call: Call | None = None) -> None:
         super().__init__(message)
         self.call = call
+
+
+class StoreError(TelephonyError):
+    """The call store's SQLite file cannot be opened, read or written: not a database (or a
+    folder), no permission, locked by another writer past the timeout, disk full. ``path``
+    names the file, ``reason`` says what SQLite said; a sync can run again and go on from the
+    last saved page."""
+
+    def __init__(self, reason: str, *, path: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from telephony._client import RetryNotice
+from telephony._errors import StoreError
 from telephony.cli._config import connect, profile_from, provider_settings, providers_from
 from telephony.cli._context import Context
 from telephony.cli._exit import CliError, ExitCode, UsageError, classify
@@ -69,9 +69,9 @@ def open_store(path: str) -> Iterator[CallStore]:
 
     try:
         store = CallStore(path)
-    except sqlite3.Error as exc:
+    except StoreError as exc:
         raise UsageError(
-            f"--store {path}: cannot use it as a call store ({exc}); give a store file "
+            f"--store {path}: cannot use it as a call store ({exc.reason}); give a store file "
             "telephony sync made, or a new file's path"
         ) from None
     with store:
@@ -144,10 +144,10 @@ def sync(args: argparse.Namespace, ctx: Context) -> int:
     except KeyboardInterrupt:
         ctx.note("\ninterrupted: run the same command again to go on from the last saved page")
         raise
-    except sqlite3.Error as exc:  # disk full, locked for longer than the timeout...
+    except StoreError as exc:  # disk full, locked for longer than the timeout...
         raise CliError(
-            f"--store {args.store}: {exc} (run the same command again to go on from the last "
-            "saved page)"
+            f"--store {args.store}: {exc.reason} (run the same command again to go on from the "
+            "last saved page)"
         ) from None
     finally:
         for client in clients:

@@ -9,6 +9,7 @@ per thread to work in parallel (``sync`` does).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 
-from telephony._errors import ValidationError
+from telephony._errors import StoreError, ValidationError
 from telephony._models import Call
 from telephony.store._rows import (
     COLUMNS,
@@ -72,6 +73,16 @@ def _bound(value: datetime | None, field: str) -> int | None:
     return to_micros(value)
 
 
+@contextlib.contextmanager
+def sqlite_errors(path: Path) -> Iterator[None]:
+    """sqlite3's errors (not a database, locked, disk full...) as ``StoreError``: only
+    telephony's own errors leave the public API."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(f"{exc} (SQLite {type(exc).__name__})", path=str(path)) from exc
+
+
 class CallStore:
     """Calls of any number of providers and accounts, each stored once under
     (provider, account, id).
@@ -89,17 +100,24 @@ class CallStore:
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
         # check_same_thread=False: a stream of calls may be consumed on another thread (pyarrow
         # writes Parquet from its own); use it from one thread at a time.
-        self._db = sqlite3.connect(
-            self.path, timeout=timeout, isolation_level=None, check_same_thread=False
-        )
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, never torn
-        self._db.executescript(f"BEGIN IMMEDIATE; {SCHEMA} COMMIT;")
+        with sqlite_errors(self.path):
+            self._db = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                # WAL: durable at checkpoints, never torn
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                self._db.executescript(f"BEGIN IMMEDIATE; {SCHEMA} COMMIT;")
+            except BaseException:
+                self._db.close()
+                raise
 
     # -- lifetime ----------------------------------------------------------------------------
 
     def close(self) -> None:
-        self._db.close()
+        with sqlite_errors(self.path):
+            self._db.close()
 
     def __enter__(self) -> Self:
         return self
@@ -161,13 +179,18 @@ class CallStore:
         ``provider``: one name or several; ``since`` / ``until``: inclusive bounds on
         ``created_at`` (timezone-aware); ``raw=False`` leaves ``raw`` empty (faster)."""
         where, params = self._where(provider, since, until, account)
-        cursor = self._db.execute(
-            f"SELECT {_SELECT} FROM calls{where} "
-            "ORDER BY created_us IS NULL, created_us, provider, account, id",
-            params,
-        )
+        with sqlite_errors(self.path):
+            cursor = self._db.execute(
+                f"SELECT {_SELECT} FROM calls{where} "
+                "ORDER BY created_us IS NULL, created_us, provider, account, id",
+                params,
+            )
         try:
-            while rows := cursor.fetchmany(_FETCH):
+            while True:
+                with sqlite_errors(self.path):
+                    rows = cursor.fetchmany(_FETCH)
+                if not rows:
+                    return
                 for row in rows:
                     yield call_from_row(row, raw=raw)
         finally:
@@ -181,7 +204,8 @@ class CallStore:
     ) -> int:
         """How many calls ``calls(...)`` would give."""
         where, params = self._where(provider, since, until)
-        (count,) = self._db.execute(f"SELECT count(*) FROM calls{where}", params).fetchone()
+        with sqlite_errors(self.path):
+            (count,) = self._db.execute(f"SELECT count(*) FROM calls{where}", params).fetchone()
         return int(count)
 
     def summarize(
@@ -196,23 +220,28 @@ class CallStore:
         SQLite makes when the grouping is by stored columns or ``"day"`` (no ``Call`` built)."""
         from telephony.store._report import summarize_store
 
-        return summarize_store(self, provider=provider, since=since, until=until, group_by=group_by)
+        with sqlite_errors(self.path):
+            return summarize_store(
+                self, provider=provider, since=since, until=until, group_by=group_by
+            )
 
     def get(self, provider: str, call_id: str, *, account: str | None = None) -> Call | None:
         """One stored call, or None."""
         where = "provider = ? AND id = ?" + ("" if account is None else " AND account = ?")
         params = [provider, call_id] + ([] if account is None else [account])
-        row = self._db.execute(f"SELECT {_SELECT} FROM calls WHERE {where}", params).fetchone()
+        with sqlite_errors(self.path):
+            row = self._db.execute(f"SELECT {_SELECT} FROM calls WHERE {where}", params).fetchone()
         return None if row is None else call_from_row(row)
 
     # -- what sync uses ----------------------------------------------------------------------
 
     def state(self, provider: str, account: str) -> SyncState:
-        row = self._db.execute(
-            "SELECT cursor, listing_max_us, watermark_us, listings FROM sync_state "
-            "WHERE provider = ? AND account = ?",
-            (provider, account),
-        ).fetchone()
+        with sqlite_errors(self.path):
+            row = self._db.execute(
+                "SELECT cursor, listing_max_us, watermark_us, listings FROM sync_state "
+                "WHERE provider = ? AND account = ?",
+                (provider, account),
+            ).fetchone()
         return SyncState() if row is None else SyncState(*row)
 
     def _existing(self, provider: str, account: str, ids: list[str]) -> dict[str, tuple[Any, ...]]:
@@ -259,6 +288,12 @@ class CallStore:
         state: SyncState,
     ) -> SavedPage:
         """Upsert ``calls`` and record ``state`` (the cursor that follows them), atomically."""
+        with sqlite_errors(self.path):
+            return self._save_page(provider, account, calls, state)
+
+    def _save_page(
+        self, provider: str, account: str, calls: Sequence[Call], state: SyncState
+    ) -> SavedPage:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             saved = self._upsert(provider, account, calls)
@@ -279,28 +314,31 @@ class CallStore:
 
     def save_calls(self, provider: str, account: str, calls: Sequence[Call]) -> SavedPage:
         """Upsert ``calls`` in one transaction (no cursor): re-read open calls."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            saved = self._upsert(provider, account, calls)
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
+        with sqlite_errors(self.path):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                saved = self._upsert(provider, account, calls)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
         return saved
 
     def open_calls(self, provider: str, account: str, *, synced_before: int) -> list[str]:
         """Ids of calls not yet in a terminal state, not re-read since ``synced_before`` (µs),
         and still held by the vendor."""
-        rows = self._db.execute(
-            "SELECT id FROM calls WHERE provider = ? AND account = ? AND terminal = 0 "
-            "AND gone = 0 AND synced_us < ? ORDER BY id",
-            (provider, account, synced_before),
-        )
-        return [row[0] for row in rows]
+        with sqlite_errors(self.path):
+            rows = self._db.execute(
+                "SELECT id FROM calls WHERE provider = ? AND account = ? AND terminal = 0 "
+                "AND gone = 0 AND synced_us < ? ORDER BY id",
+                (provider, account, synced_before),
+            )
+            return [row[0] for row in rows]
 
     def mark_gone(self, provider: str, account: str, call_id: str) -> None:
         """The vendor no longer holds this call: keep its last state, stop asking."""
-        self._db.execute(
-            "UPDATE calls SET gone = 1 WHERE provider = ? AND account = ? AND id = ?",
-            (provider, account, call_id),
-        )
+        with sqlite_errors(self.path):
+            self._db.execute(
+                "UPDATE calls SET gone = 1 WHERE provider = ? AND account = ? AND id = ?",
+                (provider, account, call_id),
+            )

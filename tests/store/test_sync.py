@@ -105,8 +105,10 @@ def test_a_page_and_its_cursor_commit_together(store_path: Path) -> None:
             "CREATE TRIGGER refuse BEFORE INSERT ON sync_state "
             "BEGIN SELECT RAISE(ABORT, 'refused'); END"
         )
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(telephony.StoreError, match="refused") as failed:
             store.save_page("p", "a", [call], state=bad)
+        assert failed.value.path == str(store_path)
+        assert isinstance(failed.value.__cause__, sqlite3.IntegrityError)
         assert store.count() == 0  # the calls went back with the cursor
         assert store.state("p", "a") == state
         with pytest.raises(telephony.ValidationError) as caught:
@@ -163,3 +165,32 @@ def test_sync_refuses_bad_arguments(store_path: Path) -> None:
     assert sync(store_path, []).sources == ()
     assert datetime.now(UTC)  # the store file exists even with nothing to sync
     assert store_path.exists()
+
+
+def test_a_file_that_is_no_store_is_a_store_error(tmp_path: Path) -> None:
+    """Only telephony's errors leave the public API: SQLite's become StoreError."""
+    junk = tmp_path / "notes.txt"
+    junk.write_bytes(b"these are not the calls you are looking for\n" * 100)
+    with pytest.raises(telephony.StoreError) as caught:
+        CallStore(junk)
+    assert caught.value.path == str(junk)
+    assert "not a database" in caught.value.reason
+    with pytest.raises(telephony.StoreError):
+        CallStore(tmp_path)  # a folder
+
+
+def test_a_store_locked_past_its_timeout_is_a_store_error(store_path: Path) -> None:
+    call = telephony.Call(provider="p", id="1", status=telephony.CallStatus.BUSY)
+    store = CallStore(store_path, timeout=0.05)
+    other = sqlite3.connect(store_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with pytest.raises(telephony.StoreError, match="locked"):
+            store.save_calls("p", "a", [call])
+        assert store.count() == 0  # reading still works beside the writer (WAL)
+        with pytest.raises(telephony.StoreError, match="locked"):
+            CallStore(store_path, timeout=0.05)  # opening writes the schema: locked too
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        store.close()
