@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-import attrs
 import httpx
 
 from telephony._adapter import Adapter, Flow
@@ -22,7 +21,9 @@ from telephony._errors import TransportError, ValidationError
 from telephony._filters import CallFilter, FilterArgs
 from telephony._models import Call, Capabilities, NextPage, Page
 from telephony._retry import Retry, RetryBudget, RetryPolicy
-from telephony._wait import Until, Waiter
+
+if TYPE_CHECKING:
+    from telephony._wait import Until, Waiter
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -44,8 +45,7 @@ MAX_RETRIES = 100
 _NO_FILTER = CallFilter()
 
 
-@attrs.frozen(kw_only=True)
-class RetryNotice:
+class RetryNotice(NamedTuple):  # not attrs: built by every `import telephony` (see _retry)
     """What a retry log record carries (``record.telephony_retry``), for progress displays:
     the request (its URL without credentials), why it is sent again, after how long."""
 
@@ -181,6 +181,8 @@ class BaseClient:
     def _waiter(
         self, call_id: str, timeout: float, until: Until, interval: float, max_interval: float
     ) -> Waiter:
+        from telephony._wait import Waiter  # only wait_for_call needs it
+
         return Waiter(
             call_id,
             timeout=timeout,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
-from typing import Self, TypeVar, Unpack
+from typing import TYPE_CHECKING, Self, TypeVar, Unpack
 
 import httpx
 
@@ -30,7 +30,9 @@ from telephony._errors import NotFoundError, ValidationError
 from telephony._filters import FilterArgs
 from telephony._models import Call, NewCall, Page
 from telephony._retry import RetryBudget
-from telephony._wait import Until
+
+if TYPE_CHECKING:
+    from telephony._wait import Until
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncClient", "Client", "RetryNotice"]
 
