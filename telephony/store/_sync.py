@@ -44,7 +44,7 @@ class SyncProgress:
 
     provider: str
     account: str
-    phase: str  # "listing", "refreshing" or "done"
+    phase: str  # "listing", "refreshing", then "done" or "failed"
     pages: int
     calls: int
     new: int
@@ -90,10 +90,14 @@ class SyncSummary:
         lines = []
         for source in self.sources:
             outcome = "" if source.error is None else f", FAILED: {source.error}"
+            # Two short lines a source, so that the summary reads in an 80-column terminal.
             lines.append(
                 f"{source.provider} {source.account}: {source.new} new, {source.updated} "
-                f"updated ({source.calls} read in {source.pages} pages, {source.refreshed} "
-                f"open calls re-read, {source.gone} gone) in {source.seconds:.1f}s{outcome}"
+                f"updated in {source.seconds:.1f}s{outcome}"
+            )
+            lines.append(
+                f"  {source.calls} read in {source.pages} pages, {source.refreshed} open calls "
+                f"re-read, {source.gone} gone"
             )
         lines.append(f"total: {self.new} new, {self.updated} updated in {self.seconds:.1f}s")
         return "\n".join(lines)
@@ -223,7 +227,7 @@ class _Worker:
             error = exc
         except _StopError:
             pass
-        self._tell("done")
+        self._tell("done" if error is None else "failed")
         return SourceResult(
             self.provider,
             self.account,

@@ -125,8 +125,11 @@ def test_one_failing_provider_does_not_stop_the_others(sandbox: Sandbox, store_p
         auth_token="token",
         max_retries=0,
     )
-    summary = sync(store_path, [working, broken])
+    events: list[SyncProgress] = []
+    summary = sync(store_path, [working, broken], progress=events.append)
     assert [source.provider for source in summary.failed] == ["restcomm"]
+    last = {event.provider: event.phase for event in events}
+    assert last == {"bandwidth": "done", "restcomm": "failed"}  # never "done" for a failure
     assert isinstance(summary.failed[0].error, telephony.TransportError)
     assert summary.new == 240
     assert account_of(working) == sandbox.settings("bandwidth")["account_id"]
@@ -144,6 +147,7 @@ def test_cli_sync_prints_progress_and_a_summary(
     assert main([*argv, "--page-size", "100"]) == 0
     lines = out.getvalue().splitlines()
     assert lines[-1].startswith("total: 480 new, 0 updated in ")
+    assert max(len(line) for line in lines) <= 80, lines  # reads in an 80-column terminal
     assert any(line.startswith("bandwidth ") and "240 new" in line for line in lines)
     assert "sync restcomm" in err.getvalue()
     secret = sandbox.settings("restcomm")["auth_token"]
