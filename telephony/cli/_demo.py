@@ -22,9 +22,10 @@ from telephony.cli._exit import CliError, ExitCode
 from telephony.cli._output import report_table, write_calls, write_status_counts
 from telephony.cli._progress import is_terminal
 from telephony.cli._sandbox import sandbox_providers
+from telephony.cli._types import positive_float, positive_int, whole
 from telephony.report import creation_order, merge, summarize
 
-__all__ = ["OUTCOME_NUMBERS", "demo"]
+__all__ = ["OUTCOME_NUMBERS", "add_demo", "demo"]
 
 # The sandbox's test numbers, one per outcome (see telephony.sandbox). The last one would stay
 # up for an hour: the demo hangs it up once it is answered.
@@ -158,3 +159,56 @@ def demo(args: argparse.Namespace, ctx: Context) -> int:
     out.write(f"\ndone in {time.monotonic() - started:.1f} s\n")
     out.flush()
     return ExitCode.OK
+
+
+# The demo prints every call it lists, page by page: more than this is a wall of text (and a
+# long wait); `telephony sandbox --seed-calls N` serves any number.
+_DEMO_MOST = 1000
+
+
+def _demo_calls(text: str) -> int:
+    value = whole(text)
+    if value > _DEMO_MOST:
+        raise argparse.ArgumentTypeError(
+            f"at most {_DEMO_MOST}, got {text!r}: the demo prints every call (for more, run "
+            "telephony sandbox --seed-calls N and list or report on it)"
+        )
+    return value
+
+
+def add_demo(commands: Any) -> None:
+    """The ``demo`` command's arguments."""
+    parser = commands.add_parser(
+        "demo",
+        help="place, watch and list calls on every provider of an in-process sandbox",
+        allow_abbrev=False,
+    )
+    parser.add_argument(
+        "--seed-calls",
+        type=_demo_calls,
+        default=12,
+        metavar="N",
+        help=f"seeded calls per account (default 12, at most {_DEMO_MOST}: every call is printed)",
+    )
+    parser.add_argument(
+        "--page-size",
+        type=positive_int,
+        default=5,
+        metavar="N",
+        help="page size of the listing (default 5, to show paging)",
+    )
+    parser.add_argument(
+        "--speed",
+        type=positive_float,
+        default=200.0,
+        help="sandbox seconds per real second (default 200)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="history seed (default 1)")
+    parser.add_argument(
+        "--wait",
+        type=positive_float,
+        default=15.0,
+        metavar="SECONDS",
+        help="longest wait for the placed calls to end (default 15)",
+    )
+    parser.set_defaults(handler=demo)

@@ -75,31 +75,6 @@ class CliParser(argparse.ArgumentParser):
         raise UsageError(f"{where}{message} (see {self.prog} --help)")
 
 
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"must be from 0 to 1, got {text!r}")
-    return value
-
-
-# The demo prints every call it lists, page by page: more than this is a wall of text (and a
-# long wait); `telephony sandbox --seed-calls N` serves any number.
-_DEMO_MOST = 1000
-
-
-def _demo_calls(text: str) -> int:
-    value = whole(text)
-    if value > _DEMO_MOST:
-        raise argparse.ArgumentTypeError(
-            f"at most {_DEMO_MOST}, got {text!r}: the demo prints every call (for more, run "
-            "telephony sandbox --seed-calls N and list or report on it)"
-        )
-    return value
-
-
 def _connection_parent() -> argparse.ArgumentParser:
     parent = CliParser(add_help=False, allow_abbrev=False)
     add_connection_arguments(parent)
@@ -330,88 +305,6 @@ def _add_report(commands: Any, connection: argparse.ArgumentParser) -> None:
     report.set_defaults(handler=_report.report)
 
 
-def _add_sandbox(commands: Any) -> None:
-    sandbox = commands.add_parser(
-        "sandbox",
-        help="run the local Bandwidth + Restcomm sandbox server",
-        description="A local server speaking both vendors' APIs, with seeded call history, "
-        "until Ctrl+C. It prints its settings and the line that exports them in another "
-        "shell.",
-        allow_abbrev=False,
-    )
-    sandbox.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
-    sandbox.add_argument(
-        "--env",
-        action="store_true",
-        help="print the settings of the sandbox this --host/--port/--seed serves as export "
-        'lines and exit: eval "$(telephony sandbox --env)" in another shell',
-    )
-    sandbox.add_argument("--port", type=port, default=8765, help="port (default 8765; 0: any)")
-    sandbox.add_argument(
-        "--seed-calls",
-        type=whole,
-        default=1000,
-        metavar="N",
-        help="historical calls per account (default 1000)",
-    )
-    sandbox.add_argument(
-        "--speed",
-        type=positive_float,
-        default=60.0,
-        help="sandbox seconds per real second (default 60)",
-    )
-    sandbox.add_argument("--seed", type=int, default=0, help="history seed (default 0)")
-    faults = sandbox.add_argument_group(
-        "fault injection", "shares of API requests, 0 to 1, adding up to at most 1"
-    )
-    for name, what in (
-        ("rate-limit", "answered 429 Too Many Requests (Retry-After: 1)"),
-        ("server-error", "answered 500 (Restcomm also 503), not carried out"),
-        ("slow", "answered after half a second"),
-        ("drop", "whose connection is closed without an answer"),
-    ):
-        faults.add_argument(f"--{name}", type=_share, default=0.0, metavar="SHARE", help=what)
-    sandbox.add_argument("--log-requests", action="store_true", help="log each request")
-    sandbox.set_defaults(handler=_sandbox.sandbox)
-
-
-def _add_demo(commands: Any) -> None:
-    demo = commands.add_parser(
-        "demo",
-        help="place, watch and list calls on every provider of an in-process sandbox",
-        allow_abbrev=False,
-    )
-    demo.add_argument(
-        "--seed-calls",
-        type=_demo_calls,
-        default=12,
-        metavar="N",
-        help=f"seeded calls per account (default 12, at most {_DEMO_MOST}: every call is printed)",
-    )
-    demo.add_argument(
-        "--page-size",
-        type=positive_int,
-        default=5,
-        metavar="N",
-        help="page size of the listing (default 5, to show paging)",
-    )
-    demo.add_argument(
-        "--speed",
-        type=positive_float,
-        default=200.0,
-        help="sandbox seconds per real second (default 200)",
-    )
-    demo.add_argument("--seed", type=int, default=1, help="history seed (default 1)")
-    demo.add_argument(
-        "--wait",
-        type=positive_float,
-        default=15.0,
-        metavar="SECONDS",
-        help="longest wait for the placed calls to end (default 15)",
-    )
-    demo.set_defaults(handler=_demo.demo)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = CliParser(
         prog="telephony",
@@ -432,8 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
         connection,
         f"provider to sync (repeatable or comma-separated; env {PROVIDER_ENV})",
     )
-    _add_sandbox(commands)
-    _add_demo(commands)
+    _sandbox.add_sandbox(commands)
+    _demo.add_demo(commands)
     _webhooks.add_webhooks(commands, port)
     add_completion(commands)
     parser.set_defaults(handler=None, exit_code=ExitCode.USAGE)

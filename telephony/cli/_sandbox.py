@@ -10,8 +10,9 @@ from telephony._registry import providers
 from telephony.cli._config import PROVIDER_ENV, cli_settings
 from telephony.cli._context import Context
 from telephony.cli._exit import CliError, ExitCode, UsageError
+from telephony.cli._types import port, positive_float, whole
 
-__all__ = ["env_lines", "sandbox", "sandbox_providers"]
+__all__ = ["add_sandbox", "env_lines", "sandbox", "sandbox_providers"]
 
 
 def sandbox_providers(running: Any) -> list[str]:
@@ -115,3 +116,59 @@ def sandbox(args: argparse.Namespace, ctx: Context) -> int:
         )
         raise error from None
     return ExitCode.OK
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, got {text!r}")
+    return value
+
+
+def add_sandbox(commands: Any) -> None:
+    """The ``sandbox`` command's arguments."""
+    parser = commands.add_parser(
+        "sandbox",
+        help="run the local Bandwidth + Restcomm sandbox server",
+        description="A local server speaking both vendors' APIs, with seeded call history, "
+        "until Ctrl+C. It prints its settings and the line that exports them in another "
+        "shell.",
+        allow_abbrev=False,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    parser.add_argument(
+        "--env",
+        action="store_true",
+        help="print the settings of the sandbox this --host/--port/--seed serves as export "
+        'lines and exit: eval "$(telephony sandbox --env)" in another shell',
+    )
+    parser.add_argument("--port", type=port, default=8765, help="port (default 8765; 0: any)")
+    parser.add_argument(
+        "--seed-calls",
+        type=whole,
+        default=1000,
+        metavar="N",
+        help="historical calls per account (default 1000)",
+    )
+    parser.add_argument(
+        "--speed",
+        type=positive_float,
+        default=60.0,
+        help="sandbox seconds per real second (default 60)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="history seed (default 0)")
+    faults = parser.add_argument_group(
+        "fault injection", "shares of API requests, 0 to 1, adding up to at most 1"
+    )
+    for name, what in (
+        ("rate-limit", "answered 429 Too Many Requests (Retry-After: 1)"),
+        ("server-error", "answered 500 (Restcomm also 503), not carried out"),
+        ("slow", "answered after half a second"),
+        ("drop", "whose connection is closed without an answer"),
+    ):
+        faults.add_argument(f"--{name}", type=_share, default=0.0, metavar="SHARE", help=what)
+    parser.add_argument("--log-requests", action="store_true", help="log each request")
+    parser.set_defaults(handler=sandbox)
