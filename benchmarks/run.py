@@ -16,14 +16,11 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +34,7 @@ from benchmarks.listing import (  # noqa: E402
     bandwidth_contestants,
     restcomm_contestants,
 )
+from benchmarks.machine import load_average, machine_facts  # noqa: E402
 from benchmarks.memory import measure_stream, sandbox_available  # noqa: E402
 from benchmarks.sandbox import measure_sandbox_cpu  # noqa: E402
 from benchmarks.server import page_server_process  # noqa: E402
@@ -301,53 +299,6 @@ def run_sandbox(report: Report, args: argparse.Namespace) -> None:
     report.say()
 
 
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def _commit() -> str:
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT)
-        return done.stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    if git("status", "--porcelain", "--", "telephony", "adapters"):
-        commit += " plus uncommitted changes in telephony/ or adapters/"
-    return commit
-
-
-def _load() -> str:
-    try:
-        return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
-    except OSError:
-        return "load average unknown"
-
-
-def machine_facts() -> list[str]:
-    packages = ("httpx", "attrs", "cattrs", "xmltodict", "bandwidth-sdk", "pydantic")
-    return [
-        f"- at start: {_load()} (other work on the machine skews the times)",
-        f"- CPU: {_cpu_model()}, {os.cpu_count()} logical CPUs (nproc)",
-        f"- Python {platform.python_version()} ({platform.python_implementation()}), "
-        f"{platform.system()} {platform.release()}",
-        "- " + ", ".join(f"{name} {_version(name)}" for name in packages),
-        f"- telephony at commit {_commit()}",
-    ]
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python benchmarks/run.py",
@@ -422,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report.say()
     for note in report.notes:
         report.say(f"- note: {note}")
-    report.say(f"- at end: {_load()}")
+    report.say(f"- at end: {load_average()}")
     report.say(f"- total run time: {time.perf_counter() - started:.0f} s")
     if args.output:
         args.output.write_text("\n".join(report.lines) + "\n")
