@@ -165,14 +165,6 @@ class NextPage(abc.ABC):
             text = self._text = self.encode()
             return text
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, NextPage):
-            return self.cursor() == other.cursor()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.cursor())
-
     def __reduce__(self) -> tuple[Any, ...]:
         return (str, (self.cursor(),))  # a pickled page holds its cursor string
 

@@ -134,17 +134,7 @@ class BandwidthSide(Side):
             parse_id=_call_digits,
         )
         style: HistoryStyle = BandwidthStyle()
-        ledger.attach(
-            History(
-                style=style,
-                count=context.seed_calls,
-                seed=context.seed,
-                end=context.end,
-                span=context.span,
-                id_of=ledger.id_of,
-                ring_timeout=RING_TIMEOUT,
-            )
-        )
+        context.seed_history(ledger, style, ring_timeout=RING_TIMEOUT)
         faults = context.faults
         api = BandwidthApi(
             clock=context.clock,

@@ -106,17 +106,7 @@ class RestcommSide(Side):
             parse_id=call_digits,
         )
         style: HistoryStyle = RestcommStyle(instance=instance, plain_sids_below=plain_below)
-        ledger.attach(
-            History(
-                style=style,
-                count=context.seed_calls,
-                seed=context.seed,
-                end=context.end,
-                span=context.span,
-                id_of=ledger.id_of,
-                ring_timeout=DEFAULT_RING_TIMEOUT,
-            )
-        )
+        context.seed_history(ledger, style, ring_timeout=DEFAULT_RING_TIMEOUT)
         api = RestcommApi(
             clock=context.clock,
             ledger=ledger,

@@ -20,6 +20,7 @@ from telephony.sandbox._clock import SandboxClock
 from telephony.sandbox._delivery import Deliverer
 from telephony.sandbox._exchange import Reply, Request
 from telephony.sandbox._faults import Faults
+from telephony.sandbox._history import History, HistoryStyle
 from telephony.sandbox._ledger import Ledger
 from telephony.sandbox._mix import mix64
 
@@ -42,6 +43,20 @@ class SideContext:
         """Hex digits that follow from the seed alone (ids, credentials)."""
         text = f"{mix64(self.seed ^ salt):016x}{mix64(self.seed ^ salt ^ 0xABCDEF):016x}"
         return text[:digits]
+
+    def seed_history(self, ledger: Ledger, style: HistoryStyle, *, ring_timeout: float) -> None:
+        """Give ``ledger`` the seeded call history of this sandbox, in ``style``'s vendor ways."""
+        ledger.attach(
+            History(
+                style=style,
+                count=self.seed_calls,
+                seed=self.seed,
+                end=self.end,
+                span=self.span,
+                id_of=ledger.id_of,
+                ring_timeout=ring_timeout,
+            )
+        )
 
 
 class Side(abc.ABC):
